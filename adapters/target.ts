@@ -1,0 +1,24 @@
+/**
+ * One interface for every target (engine, kafka): run a scenario, return the history.
+ * A target records; it never decides a verdict (docs/architecture.md: data flows one way).
+ */
+import type { History } from "../model/history/event.js";
+import type { FaultKind } from "../chaos/fault.js";
+import type { Scenario } from "../chaos/scenario.js";
+
+export interface RunOptions {
+  /** Abort the run (Ctrl-C); the target still cleans up everything it started. */
+  readonly signal?: AbortSignal;
+  /** Progress lines for long runs; the engine may stay silent. */
+  readonly log?: (line: string) => void;
+}
+
+export interface Target {
+  readonly name: "engine" | "kafka";
+  /** Deterministic targets replay a scenario byte for byte. */
+  readonly deterministic: boolean;
+  readonly supportedFaults: ReadonlySet<FaultKind>;
+  run(scenario: Scenario, options?: RunOptions): Promise<History>;
+  /** Release everything the target holds (containers, networks). Safe to call twice. */
+  close(): Promise<void>;
+}

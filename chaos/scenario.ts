@@ -1,0 +1,58 @@
+/**
+ * The scenario contract (see docs/architecture.md): plain, serialisable data, so a scenario can be
+ * saved, shrunk, and replayed on any target. Client and topic configuration use Kafka's own names.
+ */
+import type { ConfigMap, TopicPartition } from "../model/history/event.js";
+import type { Fault } from "./fault.js";
+
+export interface TopicSpec {
+  readonly name: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  /** Topic-level configuration in Kafka's names. */
+  readonly config: ConfigMap;
+}
+
+export interface ClientSpec {
+  /** Also the history's process id: `producer-0`, `consumer-0`, ... */
+  readonly id: string;
+  readonly role: "producer" | "consumer";
+  /** Client configuration in Kafka's names. */
+  readonly config: ConfigMap;
+}
+
+export interface ClusterSpec {
+  /** Number of brokers, ids 1..brokers. */
+  readonly brokers: number;
+  /** 0: brokers also act as KRaft controllers (combined roles); n > 0: n separate controllers. */
+  readonly controllers: number;
+  /** Kafka version whose semantics the engine follows and whose defaults apply. */
+  readonly kafkaVersion: string;
+  /** Broker-level configuration in Kafka's names. */
+  readonly broker: ConfigMap;
+}
+
+/** One step; `at` is milliseconds since the workload started (simulated on the engine). */
+export type Step =
+  | { readonly at: number; readonly op: "send"; readonly client: string; readonly topic: string; readonly key: string | null; readonly value: string; readonly partition?: number }
+  | { readonly at: number; readonly op: "poll"; readonly client: string }
+  | { readonly at: number; readonly op: "assign"; readonly client: string; readonly partitions: readonly TopicPartition[] }
+  | { readonly at: number; readonly op: "seek"; readonly client: string; readonly topic: string; readonly partition: number; readonly offset: number }
+  | { readonly at: number; readonly op: "fault"; readonly fault: Fault };
+
+export interface Scenario {
+  readonly name: string;
+  /** Drives every random choice of the engine (latencies, timeouts jitter); ignored by real Kafka. */
+  readonly seed: number;
+  readonly cluster: ClusterSpec;
+  readonly topics: readonly TopicSpec[];
+  readonly clients: readonly ClientSpec[];
+  /** Ordered by `at`. */
+  readonly steps: readonly Step[];
+  /**
+   * After the last step every target: heals every link, resumes paused nodes, restarts down nodes,
+   * waits `quietMs` for the cluster to settle, then reads every partition from its start to its end
+   * offset (process `final-reader`) and records the end offsets.
+   */
+  readonly finale: { readonly quietMs: number };
+}

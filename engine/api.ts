@@ -1,0 +1,140 @@
+/**
+ * The engine's public face: what adapters/engine uses to run a scenario on the simulated cluster.
+ * Everything runs on one thread on simulated time; nothing here reads the wall clock or Math.random().
+ * Results come back through callbacks invoked from inside `runUntil`, never from real promises, so
+ * the order of everything is decided by the simulation alone (same seed, same trace).
+ *
+ * engine/ imports nothing else of ours, so its configuration type is its own (Kafka's key names).
+ */
+export type EngineConfigValue = string | number | boolean;
+export type EngineConfig = Readonly<Record<string, EngineConfigValue>>;
+
+/** Historical or plausible Kafka bugs that can be switched on to prove the harness has teeth. */
+export type PlantedBug =
+  /** On becoming follower, truncate to the high watermark instead of by leader epoch (pre-KIP-101). */
+  | "truncate-to-high-watermark"
+  /** Brokers accept every idempotent batch: no duplicate detection, no gap check (duplicates under retry). */
+  | "no-sequence-check"
+  /** The controller elects an out-of-sync replica even with unclean.leader.election.enable=false. */
+  | "unclean-election-always"
+  /** The leader advances its high watermark to its own log end (consumers read data that is later lost). */
+  | "high-watermark-at-log-end"
+  /** acks=all is acknowledged as soon as the leader appended, before the ISR has the record. */
+  | "early-ack";
+
+export interface NetworkOptions {
+  /** One-way latency of a message is drawn uniformly in [min, max] ms per message from the seed. */
+  readonly minLatencyMs: number;
+  readonly maxLatencyMs: number;
+  /** Probability that a message is dropped (0 by default: TCP does not drop silently). */
+  readonly lossRate: number;
+  /** When false a link delivers in send order (TCP); when true messages may overtake each other. */
+  readonly reorder: boolean;
+}
+
+export interface SimulationOptions {
+  readonly seed: number;
+  /** Broker ids 1..brokers; nodes are named `broker-<id>`. */
+  readonly brokers: number;
+  /** 0: the controller runs beside the brokers (combined); n > 0: separate `controller-<id>` nodes. */
+  readonly controllers: number;
+  readonly kafkaVersion: string;
+  /** Broker configuration in Kafka's names; Kafka's defaults fill the rest. */
+  readonly broker: EngineConfig;
+  readonly network?: Partial<NetworkOptions>;
+  readonly plantedBugs?: readonly PlantedBug[];
+}
+
+export interface EngineTopicPartition {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+export type SendResult =
+  | { readonly type: "ok"; readonly partition: number; readonly offset: number }
+  /** fail: the error proves nothing was appended; info: unknown (timeout, disconnect, after-append error). */
+  | { readonly type: "fail" | "info"; readonly error: string; readonly partition?: number };
+
+export interface EngineRecord extends EngineTopicPartition {
+  readonly offset: number;
+  readonly key: string | null;
+  readonly value: string;
+}
+
+export type PollResult =
+  | { readonly type: "ok"; readonly records: readonly EngineRecord[] }
+  | { readonly type: "fail" | "info"; readonly error: string };
+
+export interface PartitionState extends EngineTopicPartition {
+  readonly leader: number | null;
+  readonly leaderEpoch: number;
+  readonly replicas: readonly number[];
+  readonly isr: readonly number[];
+}
+
+export interface Producer {
+  readonly id: string;
+  /** Partition chosen by the producer's partitioner unless given. The callback fires exactly once. */
+  send(record: { topic: string; key: string | null; value: string; partition?: number }, done: (result: SendResult) => void): void;
+  /** Abandon the producer (a client crash): its in-flight sends complete as info. */
+  close(): void;
+}
+
+export interface Consumer {
+  readonly id: string;
+  assign(partitions: readonly EngineTopicPartition[]): void;
+  seek(partition: EngineTopicPartition, offset: number): void;
+  /** Fetches from each assigned partition's leader, below the high watermark. */
+  poll(done: (result: PollResult) => void): void;
+  close(): void;
+}
+
+export interface Election extends EngineTopicPartition {
+  readonly leader: number;
+  readonly epoch: number;
+  readonly unclean: boolean;
+  readonly timeMs: number;
+}
+
+export interface Simulation {
+  /** Simulated milliseconds since the simulation started. */
+  readonly nowMs: number;
+  /** Nodes by name: `broker-1`, ..., `controller-1`, and clients by id once created. */
+  readonly nodes: readonly string[];
+
+  createTopic(
+    topic: { name: string; partitions: number; replicationFactor: number; config: EngineConfig },
+    done: (result: { type: "ok" } | { type: "fail"; error: string }) => void,
+  ): void;
+  /** Adding partitions works; fewer partitions than now fails with INVALID_PARTITIONS. */
+  createPartitions(topic: string, totalCount: number, done: (result: { type: "ok" } | { type: "fail"; error: string }) => void): void;
+  describe(topic: string): readonly PartitionState[];
+  /** Log start and end offsets as the current leaders report them (null while a partition is offline). */
+  endOffsets(topic: string): readonly (EngineTopicPartition & { startOffset: number; endOffset: number } | null)[];
+
+  producer(id: string, config: EngineConfig): Producer;
+  consumer(id: string, config: EngineConfig): Consumer;
+
+  /** Run `action` at simulated time `atMs` (>= now). */
+  schedule(atMs: number, action: () => void): void;
+  /** Process events until simulated time reaches `untilMs` (events at later times stay queued). */
+  runUntil(untilMs: number): void;
+  /** Process events until `condition()` holds or `maxMs` of simulated time passed; returns whether it held. */
+  runUntilCondition(condition: () => boolean, maxMs: number): boolean;
+
+  kill(node: string): void;
+  powerLoss(node: string): void;
+  stop(node: string): void;
+  restart(node: string): void;
+  pause(node: string): void;
+  resume(node: string): void;
+  /** Drop every message from `from` to `to` until healed (directed). */
+  cut(from: string, to: string): void;
+  heal(): void;
+  leaderOf(topic: string, partition: number): number | null;
+  /** Every leader election so far, for the history's observer events. */
+  onElection(listener: (election: Election) => void): void;
+
+  /** A stable text of everything that happened (for determinism tests: hash it, run twice). */
+  trace(): string;
+}

@@ -1,0 +1,143 @@
+/**
+ * The history contract (see docs/architecture.md): what clients observed, one event per line.
+ *
+ * Jepsen's shape: every operation is an `invoke` followed by exactly one completion from the same
+ * process: `ok` (it happened, with its result), `fail` (it certainly did not happen) or `info`
+ * (unknown). Targets decide `info` conservatively: only an error that proves nothing was appended
+ * is a `fail`.
+ *
+ * The first line of a history file is a {@link HistoryHeader}: the history carries the configuration
+ * it was produced under, so `check history.jsonl` can judge it with nothing else at hand.
+ */
+
+/** A configuration map in Kafka's own key names (`acks`, `min.insync.replicas`, ...). */
+export type ConfigValue = string | number | boolean;
+export type ConfigMap = Readonly<Record<string, ConfigValue>>;
+
+export interface TopicDescription {
+  readonly name: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  /** Topic-level overrides in Kafka's names (`min.insync.replicas`, `unclean.leader.election.enable`). */
+  readonly config: ConfigMap;
+  /** Replica broker ids per partition, when the target knows them (index = partition). */
+  readonly assignment?: readonly (readonly number[])[];
+}
+
+export type ClientRole = "producer" | "consumer" | "admin" | "reader";
+
+export interface ClientDescription {
+  readonly role: ClientRole;
+  /** Client configuration in Kafka's names (`acks`, `enable.idempotence`, `isolation.level`, ...). */
+  readonly config: ConfigMap;
+}
+
+export interface HistoryHeader {
+  readonly kind: "kafka-harness-history";
+  readonly version: 1;
+  /** `engine`, `kafka`, or `hand-made` for histories written in tests. */
+  readonly target: string;
+  /** Kafka version whose semantics apply (defaults, ELR, high watermark rule). "4.1" when absent. */
+  readonly kafkaVersion?: string;
+  /** Broker ids of the cluster; fault events name nodes as `broker-<id>`. */
+  readonly brokers: readonly number[];
+  /** Broker-level configuration in Kafka's names. */
+  readonly broker: ConfigMap;
+  readonly topics: readonly TopicDescription[];
+  /** Every process that appears in the history, except `nemesis`. */
+  readonly clients: Readonly<Record<string, ClientDescription>>;
+  /** Scenario name and seed, for the report and for replay. */
+  readonly scenario?: string;
+  readonly seed?: string;
+}
+
+export type EventType = "invoke" | "ok" | "fail" | "info";
+
+export interface TopicPartition {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+/** A record as a consumer returned it. */
+export interface ReadRecord extends TopicPartition {
+  readonly offset: number;
+  readonly key: string | null;
+  readonly value: string;
+}
+
+/** send: invoke carries topic/key/value (and partition when the client chose it explicitly). */
+export interface SendValue {
+  readonly topic: string;
+  readonly key: string | null;
+  /** Unique payload: every send in a history has a different value. */
+  readonly value: string;
+  /** Explicit partition on invoke; the acknowledged partition on ok. */
+  readonly partition?: number;
+  /** Acknowledged offset; present on ok only. */
+  readonly offset?: number;
+}
+
+/** poll: ok carries every record returned, in the order returned. */
+export interface PollValue {
+  readonly records?: readonly ReadRecord[];
+  /** True for the final reads after the cluster healed (every partition read from its start). */
+  readonly final?: boolean;
+}
+
+/** assign: the consumer's new assignment (replaces the previous one). */
+export interface AssignValue {
+  readonly partitions: readonly TopicPartition[];
+}
+
+/** seek: the consumer's next position for one partition. */
+export interface SeekValue extends TopicPartition {
+  readonly offset: number;
+}
+
+/** end-offsets: the final reader's view of every partition's log end, after the cluster healed. */
+export interface EndOffsetsValue {
+  readonly offsets: readonly (TopicPartition & { readonly startOffset: number; readonly endOffset: number })[];
+}
+
+/**
+ * Nemesis (fault) events: process `nemesis`, `f` is the fault's name from chaos/fault.ts
+ * (`kill`, `power-loss`, `stop`, `restart`, `pause`, `resume`, `partition`, `heal`), and the value
+ * names what was hit after resolution (an "isolate the leader" fault names the broker it hit).
+ */
+export interface NemesisValue {
+  /** Nodes the fault touched: `broker-1`, `controller-1`, or a client id. */
+  readonly nodes?: readonly string[];
+  /** For partitions: every directed link cut, as [from, to] node names. */
+  readonly cuts?: readonly (readonly [string, string])[];
+  /** The fault as the scenario said it, for the report. */
+  readonly description?: string;
+}
+
+/**
+ * Observations a target may add when it can see them (the engine always can): process `observer`,
+ * type `info`, f `leader-elected`, value says which partition, leader, epoch, and whether the election
+ * was unclean. The checker uses them to explain losses precisely; without them it reasons from faults.
+ */
+export interface ElectionValue extends TopicPartition {
+  readonly leader: number;
+  readonly epoch: number;
+  readonly unclean: boolean;
+}
+
+export interface HistoryEvent {
+  /** Position in the history, from 0, without gaps. */
+  readonly index: number;
+  /** Nanoseconds since the run started: simulated on the engine, wall clock on Kafka. */
+  readonly time: number;
+  readonly process: string;
+  readonly type: EventType;
+  readonly f: string;
+  readonly value?: unknown;
+  /** The client error's name for fail/info completions (`NOT_ENOUGH_REPLICAS`, `REQUEST_TIMED_OUT`). */
+  readonly error?: string;
+}
+
+export interface History {
+  readonly header: HistoryHeader;
+  readonly events: readonly HistoryEvent[];
+}
