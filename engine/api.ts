@@ -20,7 +20,11 @@ export type PlantedBug =
   /** The leader advances its high watermark to its own log end (consumers read data that is later lost). */
   | "high-watermark-at-log-end"
   /** acks=all is acknowledged as soon as the leader appended, before the ISR has the record. */
-  | "early-ack";
+  | "early-ack"
+  /** The producer acknowledges every record of a batch with the batch's base offset (breaks D10). */
+  | "ack-batch-base-offset"
+  /** A non-idempotent producer re-queues a retried batch behind later ones (breaks O3 with max.in.flight=1). */
+  | "retry-to-back";
 
 export interface NetworkOptions {
   /** One-way latency of a message is drawn uniformly in [min, max] ms per message from the seed. */
@@ -43,6 +47,23 @@ export interface SimulationOptions {
   readonly broker: EngineConfig;
   readonly network?: Partial<NetworkOptions>;
   readonly plantedBugs?: readonly PlantedBug[];
+  /** Added: trace lines kept as text (all lines always enter the trace hash); default 100000. */
+  readonly traceLines?: number;
+}
+
+/** Added: one replica as a broker holds it (log from its disk; role and high watermark from memory). */
+export interface ReplicaView extends EngineTopicPartition {
+  readonly brokerId: number;
+  /** "down" when the broker process is not running (the log is still read from its disk). */
+  readonly role: "leader" | "follower" | "none" | "down";
+  readonly leaderEpoch: number;
+  readonly logEndOffset: number;
+  readonly highWatermark: number;
+  /** Offsets fsynced to disk (what a power loss keeps). */
+  readonly flushedOffset: number;
+  readonly records: readonly EngineRecord[];
+  /** The leader epoch cache: (epoch, start offset) pairs. */
+  readonly epochs: readonly { readonly epoch: number; readonly startOffset: number }[];
 }
 
 export interface EngineTopicPartition {
@@ -137,4 +158,18 @@ export interface Simulation {
 
   /** A stable text of everything that happened (for determinism tests: hash it, run twice). */
   trace(): string;
+
+  // Added for tests, debugging and the bench.
+  /** The rolling hash over every trace line (cheap; equal hashes mean equal traces). */
+  traceHash(): string;
+  /** Events processed so far (the cost measure of a run). */
+  readonly eventsRun: number;
+  /** One broker's replica of a partition, or null if it holds none. */
+  replica(brokerId: number, topic: string, partition: number): ReplicaView | null;
+  /**
+   * Cross-node safety invariants (throws InvariantViolation): one leader per partition and epoch,
+   * high watermark <= log end, and, without unclean elections, every running replica agrees with
+   * the leader on the records below the smaller of their high watermarks.
+   */
+  checkInvariants(): void;
 }

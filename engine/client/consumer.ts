@@ -1,0 +1,226 @@
+import type { Consumer, EngineRecord, EngineTopicPartition, PollResult } from "../api.js";
+import type { EngineContext } from "../context.js";
+import { brokerNodeName } from "../context.js";
+import type { SimulatedNode } from "../network/node.js";
+import type { ConsumerFetchPartition, ConsumerFetchResult, Message } from "../protocol/messages.js";
+import { ClientMetadata } from "./client-metadata.js";
+import type { ConsumerSettings } from "./consumer-settings.js";
+
+interface PollState {
+  readonly done: (result: PollResult) => void;
+  readonly deadlineMs: number;
+  readonly records: EngineRecord[];
+  outstanding: number;
+  finished: boolean;
+  failure: string | null;
+  /** A position was found (ListOffsets) this round: fetch at once instead of waiting. */
+  progressed: boolean;
+}
+
+/** Fetch rounds one poll may run at most (each waits fetch.max.wait.ms), a bound on a poll's work. */
+const maxRoundsPerPoll = 10_000;
+
+/**
+ * The consumer with manual assignment: positions per partition (seek, or auto.offset.reset through
+ * ListOffsets), fetches from each partition's leader with the leader epoch it knows, and returns only
+ * what the leader serves below its high watermark. Between empty fetch rounds it waits
+ * fetch.max.wait.ms, as the broker's long poll would.
+ */
+export class ConsumerClient implements Consumer {
+  private assignment: EngineTopicPartition[] = [];
+  private readonly positions = new Map<string, number | null>();
+  private readonly metadata: ClientMetadata;
+  private poll_: PollState | null = null;
+  private requestCounter = 0;
+  private rounds = 0;
+  private closed = false;
+
+  constructor(
+    readonly id: string,
+    private readonly node: SimulatedNode,
+    private readonly context: EngineContext,
+    private readonly settings: ConsumerSettings,
+  ) {
+    this.metadata = new ClientMetadata(node, context, () => ++this.requestCounter, settings.requestTimeoutMs, settings.retryBackoffMs, () => undefined);
+  }
+
+  private get now(): number {
+    return this.context.scheduler.nowMs;
+  }
+
+  assign(partitions: readonly EngineTopicPartition[]): void {
+    this.assignment = partitions.map(({ topic, partition }) => ({ topic, partition }));
+    const keep = new Set(this.assignment.map((entry) => `${entry.topic}-${entry.partition}`));
+    for (const key of [...this.positions.keys()]) if (!keep.has(key)) this.positions.delete(key);
+    for (const { topic } of this.assignment) this.metadata.want(topic);
+    this.metadata.refresh();
+  }
+
+  seek(partition: EngineTopicPartition, offset: number): void {
+    if (!Number.isInteger(offset) || offset < 0) throw new Error(`seek offset: ${offset} is not allowed; use an integer >= 0`);
+    const key = `${partition.topic}-${partition.partition}`;
+    if (!this.assignment.some((entry) => entry.topic === partition.topic && entry.partition === partition.partition)) {
+      throw new Error(`seek partition: ${key} is not assigned to ${this.id}`);
+    }
+    this.positions.set(key, offset);
+  }
+
+  poll(done: (result: PollResult) => void): void {
+    if (this.closed) return done({ type: "fail", error: "IllegalStateException: consumer closed" });
+    if (this.poll_ !== null) return done({ type: "fail", error: "IllegalStateException: poll already in progress" });
+    const state: PollState = { done, deadlineMs: this.now + this.settings.pollTimeoutMs, records: [], outstanding: 0, finished: false, failure: null, progressed: false };
+    this.poll_ = state;
+    this.rounds = 0;
+    this.node.timer(this.settings.pollTimeoutMs, () => this.finish(state));
+    this.round(state);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const state = this.poll_;
+    if (state !== null && !state.finished) {
+      state.finished = true;
+      this.poll_ = null;
+      state.done({ type: "info", error: "consumer closed during poll" });
+    }
+  }
+
+  handle(message: Message): void {
+    if (this.closed) return;
+    if (message.kind === "metadata-response") return this.metadata.handle(message);
+    this.pendingRequests.get(requestIdOf(message))?.(message);
+  }
+
+  private finish(state: PollState): void {
+    if (state.finished) return;
+    state.finished = true;
+    if (this.poll_ === state) this.poll_ = null;
+    if (state.failure !== null) return state.done({ type: "fail", error: state.failure });
+    this.context.trace.record(this.now, this.node.name, `poll ${state.records.length} records`);
+    state.done({ type: "ok", records: state.records });
+  }
+
+  private round(state: PollState): void {
+    if (state.finished || this.closed) return;
+    this.rounds++;
+    const byLeader = new Map<number, ConsumerFetchPartition[]>();
+    let needMetadata = false;
+    for (const { topic, partition } of this.assignment) {
+      this.metadata.want(topic);
+      const leader = this.metadata.leader(topic, partition);
+      if (leader === undefined || leader.leader === null) {
+        needMetadata = true;
+        continue;
+      }
+      const key = `${topic}-${partition}`;
+      const position = this.positions.get(key);
+      if (position === undefined || position === null) {
+        if (this.settings.autoOffsetReset === "none") {
+          state.failure = `NoOffsetForPartitionException: no position for ${key} and auto.offset.reset=none`;
+          return this.finish(state);
+        }
+        this.listOffsets(state, leader.leader, topic, partition);
+        continue;
+      }
+      let list = byLeader.get(leader.leader);
+      if (list === undefined) {
+        list = [];
+        byLeader.set(leader.leader, list);
+      }
+      list.push({ topic, partition, fetchOffset: position, currentLeaderEpoch: leader.leaderEpoch });
+    }
+    if (needMetadata) this.metadata.refresh();
+    for (const [brokerId, partitions] of byLeader) this.fetch(state, brokerId, partitions);
+    if (state.outstanding === 0) this.afterResponses(state);
+  }
+
+  private afterResponses(state: PollState): void {
+    if (state.finished || state.outstanding > 0) return;
+    if (state.records.length > 0 || state.failure !== null || this.rounds >= maxRoundsPerPoll) return this.finish(state);
+    if (state.progressed) {
+      state.progressed = false;
+      return this.round(state);
+    }
+    const wait = Math.min(Math.max(this.settings.fetchMaxWaitMs, this.settings.retryBackoffMs, 1), state.deadlineMs - this.now);
+    if (wait <= 0) return this.finish(state);
+    this.node.timer(wait, () => this.round(state));
+  }
+
+  /** Sends a request and calls `onResponse` once with the response, or with null after request.timeout.ms. */
+  private request(state: PollState, brokerId: number, message: Message, onResponse: (response: Message | null) => void): void {
+    state.outstanding++;
+    let answered = false;
+    const answer = (response: Message | null): void => {
+      if (answered) return;
+      answered = true;
+      this.pendingRequests.delete(requestIdOf(message));
+      onResponse(response);
+      state.outstanding--;
+      this.afterResponses(state);
+    };
+    this.pendingRequests.set(requestIdOf(message), answer);
+    this.context.network.send(this.node, brokerNodeName(brokerId), message);
+    this.node.timer(this.settings.requestTimeoutMs, () => answer(null));
+  }
+
+  private readonly pendingRequests = new Map<number, (response: Message | null) => void>();
+
+  private listOffsets(state: PollState, brokerId: number, topic: string, partition: number): void {
+    const requestId = ++this.requestCounter;
+    const earliest = this.settings.autoOffsetReset === "earliest";
+    this.request(state, brokerId, { kind: "list-offsets", requestId, topic, partition, earliest }, (response) => {
+      if (response === null || response.kind !== "list-offsets-response" || response.error !== null) {
+        this.metadata.refresh();
+        return;
+      }
+      const key = `${topic}-${partition}`;
+      if (this.positions.get(key) == null && this.assignment.some((entry) => entry.topic === topic && entry.partition === partition)) {
+        this.positions.set(key, response.offset);
+        state.progressed = true;
+      }
+    });
+  }
+
+  private fetch(state: PollState, brokerId: number, partitions: ConsumerFetchPartition[]): void {
+    const requestId = ++this.requestCounter;
+    this.request(state, brokerId, { kind: "fetch", requestId, readCommitted: this.settings.readCommitted, maxBytes: this.settings.maxPartitionFetchBytes, partitions }, (response) => {
+      if (response === null || response.kind !== "fetch-response") {
+        this.metadata.refresh();
+        return;
+      }
+      response.results.forEach((result, index) => this.takeRecords(state, partitions[index]!, result));
+    });
+  }
+
+  private takeRecords(state: PollState, requested: ConsumerFetchPartition, result: ConsumerFetchResult): void {
+    if (state.finished) return;
+    const key = `${requested.topic}-${requested.partition}`;
+    if (this.positions.get(key) !== requested.fetchOffset) return;
+    if (result.error === "OFFSET_OUT_OF_RANGE") {
+      this.positions.set(key, null);
+      if (this.settings.autoOffsetReset === "none") state.failure = `OffsetOutOfRangeException: ${key} offset ${requested.fetchOffset}`;
+      return;
+    }
+    if (result.error !== null) {
+      this.metadata.refresh();
+      return;
+    }
+    let position = requested.fetchOffset;
+    for (const batch of result.batches) {
+      for (let index = 0; index < batch.records.length; index++) {
+        const offset = batch.baseOffset + index;
+        if (offset < position) continue;
+        if (state.records.length >= this.settings.maxPollRecords) break;
+        const record = batch.records[index]!;
+        state.records.push({ topic: requested.topic, partition: requested.partition, offset, key: record.key, value: record.value });
+        position = offset + 1;
+      }
+    }
+    this.positions.set(key, position);
+  }
+}
+
+function requestIdOf(message: Message): number {
+  return "requestId" in message ? message.requestId : -1;
+}

@@ -1,0 +1,79 @@
+import type { EngineConfig } from "../api.js";
+import { checkKeys, readBoolean, readChoice, readNumber, versionAtLeast, type KafkaVersion } from "../config.js";
+
+export interface ProducerSettings {
+  readonly acks: 0 | 1 | -1;
+  readonly idempotence: boolean;
+  readonly retries: number;
+  readonly deliveryTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly maxInFlight: number;
+  readonly lingerMs: number;
+  readonly batchSize: number;
+  readonly retryBackoffMs: number;
+  readonly maxBlockMs: number;
+  readonly metadataMaxAgeMs: number;
+  readonly ignoreKeys: boolean;
+}
+
+export const producerConfigKeys = [
+  "acks",
+  "enable.idempotence",
+  "retries",
+  "delivery.timeout.ms",
+  "request.timeout.ms",
+  "max.in.flight.requests.per.connection",
+  "linger.ms",
+  "batch.size",
+  "retry.backoff.ms",
+  "max.block.ms",
+  "metadata.max.age.ms",
+  "partitioner.ignore.keys",
+  // Accepted and ignored: nothing the engine models depends on them.
+  "client.id",
+  "compression.type",
+  "buffer.memory",
+  "key.serializer",
+  "value.serializer",
+  "bootstrap.servers",
+] as const;
+
+/**
+ * The Java producer's configuration rules: idempotence is on by default (Kafka 3.0+) but silently off
+ * when acks, retries or max.in.flight were set incompatibly; explicitly on with them is an error.
+ */
+export function readProducerSettings(config: EngineConfig, version: KafkaVersion): ProducerSettings {
+  if (config["transactional.id"] !== undefined) throw new Error(`producer config "transactional.id": transactions are not modelled by the engine yet`);
+  checkKeys(config, producerConfigKeys, "producer");
+  const acksText = readChoice(config, "acks", "all", ["all", "-1", "1", "0"]);
+  const acks: 0 | 1 | -1 = acksText === "0" ? 0 : acksText === "1" ? 1 : -1;
+  const retries = readNumber(config, "retries", 2_147_483_647, { min: 0, max: 2_147_483_647 });
+  const maxInFlight = readNumber(config, "max.in.flight.requests.per.connection", 5, { min: 1 });
+  const explicitIdempotence = config["enable.idempotence"] !== undefined;
+  let idempotence = readBoolean(config, "enable.idempotence", true);
+  const conflict = acks !== -1 ? `acks=${acksText}` : retries === 0 ? "retries=0" : maxInFlight > 5 ? `max.in.flight.requests.per.connection=${maxInFlight}` : null;
+  if (idempotence && conflict !== null) {
+    if (explicitIdempotence) throw new Error(`producer config "enable.idempotence": true is not allowed with ${conflict}; idempotence needs acks=all, retries > 0 and max.in.flight.requests.per.connection <= 5`);
+    idempotence = false;
+  }
+  const requestTimeoutMs = readNumber(config, "request.timeout.ms", 30_000, { min: 1 });
+  const lingerMs = readNumber(config, "linger.ms", versionAtLeast(version, 4, 0) ? 5 : 0, { min: 0 });
+  const deliveryTimeoutMs = readNumber(config, "delivery.timeout.ms", 120_000, { min: 1 });
+  if (deliveryTimeoutMs < lingerMs + requestTimeoutMs) {
+    throw new Error(`producer config "delivery.timeout.ms": ${deliveryTimeoutMs} is not allowed; it must be >= linger.ms + request.timeout.ms (${lingerMs + requestTimeoutMs})`);
+  }
+  return {
+    acks,
+    idempotence,
+    retries,
+    deliveryTimeoutMs,
+    requestTimeoutMs,
+    maxInFlight,
+    lingerMs,
+    batchSize: readNumber(config, "batch.size", 16_384, { min: 0 }),
+    retryBackoffMs: readNumber(config, "retry.backoff.ms", 100, { min: 0 }),
+    maxBlockMs: readNumber(config, "max.block.ms", 60_000, { min: 0 }),
+    metadataMaxAgeMs: readNumber(config, "metadata.max.age.ms", 300_000, { min: 0 }),
+    ignoreKeys: readBoolean(config, "partitioner.ignore.keys", false),
+  };
+}

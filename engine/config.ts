@@ -1,0 +1,65 @@
+import type { EngineConfig, EngineConfigValue } from "./api.js";
+
+/** Reading Kafka-named configuration with clear errors: the key, the value, and what is allowed. */
+export function checkKeys(config: EngineConfig, allowed: readonly string[], where: string): void {
+  for (const key of Object.keys(config)) {
+    if (!allowed.includes(key)) throw new Error(`${where} config "${key}": unknown or unsupported key; allowed: ${allowed.join(", ")}`);
+  }
+}
+
+export function readNumber(
+  config: EngineConfig,
+  key: string,
+  defaultValue: number,
+  bounds: { readonly min: number; readonly max?: number; readonly integer?: boolean },
+): number {
+  const raw = config[key];
+  if (raw === undefined) return defaultValue;
+  const value = typeof raw === "string" && raw.trim() !== "" ? Number(raw) : raw;
+  const max = bounds.max ?? Number.MAX_SAFE_INTEGER;
+  if (typeof value !== "number" || Number.isNaN(value) || value < bounds.min || value > max || (bounds.integer !== false && !Number.isInteger(value) && Number.isFinite(value))) {
+    throw new Error(`config "${key}": ${JSON.stringify(raw)} is not allowed; use ${bounds.integer === false ? "a number" : "an integer"} in [${bounds.min}, ${max}]`);
+  }
+  return value;
+}
+
+/** Like readNumber, but Kafka's "unbounded" Long.MAX_VALUE (or any huge value) reads as Infinity. */
+export function readUnboundedNumber(config: EngineConfig, key: string, defaultValue: number, min: number): number {
+  const raw = config[key];
+  if (raw === undefined) return defaultValue;
+  if (typeof raw === "string" && /^9223372036854775807$/.test(raw.trim())) return Infinity;
+  const value = readNumber(config, key, defaultValue, { min, max: Number.MAX_VALUE, integer: false });
+  return value >= Number.MAX_SAFE_INTEGER ? Infinity : value;
+}
+
+export function readBoolean(config: EngineConfig, key: string, defaultValue: boolean): boolean {
+  const raw: EngineConfigValue | undefined = config[key];
+  if (raw === undefined) return defaultValue;
+  if (raw === true || raw === "true") return true;
+  if (raw === false || raw === "false") return false;
+  throw new Error(`config "${key}": ${JSON.stringify(raw)} is not allowed; use true or false`);
+}
+
+export function readChoice<T extends string>(config: EngineConfig, key: string, defaultValue: T, choices: readonly T[]): T {
+  const raw = config[key];
+  if (raw === undefined) return defaultValue;
+  const text = String(raw);
+  const found = choices.find((choice) => choice === text);
+  if (found === undefined) throw new Error(`config "${key}": ${JSON.stringify(raw)} is not allowed; use one of ${choices.join(", ")}`);
+  return found;
+}
+
+export interface KafkaVersion {
+  readonly major: number;
+  readonly minor: number;
+}
+
+export function parseKafkaVersion(text: string): KafkaVersion {
+  const match = /^(\d+)\.(\d+)(\.\d+)?$/.exec(text.trim());
+  if (match === null) throw new Error(`kafkaVersion: ${JSON.stringify(text)} is not allowed; use "major.minor" or "major.minor.patch", e.g. "4.1.0"`);
+  return { major: Number(match[1]), minor: Number(match[2]) };
+}
+
+export function versionAtLeast(version: KafkaVersion, major: number, minor: number): boolean {
+  return version.major > major || (version.major === major && version.minor >= minor);
+}

@@ -1,0 +1,59 @@
+import type { PlantedBug } from "./api.js";
+
+/**
+ * The planted bugs: switchable mutations of the engine, each breaking one documented guarantee, so the
+ * harness can prove its checks catch them. All are off by default.
+ */
+export interface PlantedBugDescription {
+  readonly id: PlantedBug;
+  /** Guarantee ids from shared/docs/guarantees.md that this bug breaks. */
+  readonly breaks: readonly string[];
+  readonly does: string;
+}
+
+export const plantedBugs: readonly PlantedBugDescription[] = [
+  {
+    id: "truncate-to-high-watermark",
+    breaks: ["D2", "D9"],
+    does:
+      "A replica that becomes follower (and one that restarts) truncates its log to its own high watermark and then fetches without the last fetched epoch, so no divergence check happens (the pre-KIP-101 protocol). A follower whose high watermark lags drops committed records; if it is then elected, acknowledged acks=all records are lost and logs diverge.",
+  },
+  {
+    id: "no-sequence-check",
+    breaks: ["D3", "O3"],
+    does: "The leader appends every idempotent batch without looking at producer id, epoch or sequence: a retried batch is appended twice and an out-of-order batch is accepted.",
+  },
+  {
+    id: "unclean-election-always",
+    breaks: ["D7", "D2"],
+    does:
+      "When no ISR (or ELR) replica is alive, the controller elects any live out-of-sync replica even with unclean.leader.election.enable=false, and reports the election as clean.",
+  },
+  {
+    id: "high-watermark-at-log-end",
+    breaks: ["D6"],
+    does: "The leader sets its high watermark to its own log end offset, so consumers read records that no follower has and that a new leader later truncates.",
+  },
+  {
+    id: "early-ack",
+    breaks: ["D2"],
+    does: "acks=all is acknowledged as soon as the leader appended (as acks=1 would), before the ISR has the record.",
+  },
+  {
+    id: "ack-batch-base-offset",
+    breaks: ["D10"],
+    does: "The producer reports the batch's base offset as every record's offset, instead of base offset plus the record's index in the batch.",
+  },
+  {
+    id: "retry-to-back",
+    breaks: ["O3"],
+    does:
+      "A non-idempotent producer puts a batch it retries at the back of its partition queue instead of the front, so with max.in.flight.requests.per.connection=1 a retried record is written after later ones.",
+  },
+];
+
+export function describePlantedBug(id: PlantedBug): PlantedBugDescription {
+  const found = plantedBugs.find((bug) => bug.id === id);
+  if (found === undefined) throw new Error(`plantedBugs: "${String(id)}" is unknown; known: ${plantedBugs.map((bug) => bug.id).join(", ")}`);
+  return found;
+}
