@@ -51,7 +51,9 @@ export type AnomalyKind =
   | "aborted-read"
   | "poll-skip"
   | "nonmonotonic-poll"
-  | "refused-write-appended";
+  | "refused-write-appended"
+  /** acks=all acknowledged while fewer than min.insync.replicas replicas were alive throughout (D5). */
+  | "acknowledged-below-min-isr";
 
 export type GuaranteeStatus = "holds" | "violated" | "not-promised" | "not-checked";
 

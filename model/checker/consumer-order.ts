@@ -1,0 +1,85 @@
+/**
+ * O1, partition order, per consumer process and partition: each record read must be at the expected
+ * next offset (one past the previous read). Going back is a `nonmonotonic-poll` at once; jumping
+ * ahead is only a candidate `poll-skip`, decided at the end when every known offset is at hand (a gap
+ * is a skip only if some ack or read proves a record sits inside it; transaction markers leave gaps).
+ * `assign`, `subscribe` and a client crash forget the expectations; `seek` sets one.
+ */
+export class Expectation {
+  constructor(
+    public next: number,
+    public lastIndex: number,
+    public lastTime: number,
+  ) {}
+}
+
+export interface SkipCandidate {
+  readonly process: string;
+  readonly partitionId: number;
+  /** The skipped range is [from, to). */
+  readonly from: number;
+  readonly to: number;
+  readonly previousIndex: number;
+  readonly previousTime: number;
+  readonly index: number;
+}
+
+export interface BackwardsPoll {
+  readonly process: string;
+  readonly partitionId: number;
+  readonly expected: number;
+  readonly offset: number;
+  readonly previousIndex: number;
+  readonly previousTime: number;
+  readonly index: number;
+}
+
+/** Bounds the stored candidates; counts stay exact (see `dropped`). */
+const maxStored = 1_000_000;
+
+export class ConsumerOrder {
+  private readonly byProcess = new Map<string, Map<number, Expectation>>();
+  readonly skips: SkipCandidate[] = [];
+  readonly backwards: BackwardsPoll[] = [];
+  dropped = 0;
+
+  expectationsOf(process: string): Map<number, Expectation> {
+    let map = this.byProcess.get(process);
+    if (map === undefined) {
+      map = new Map();
+      this.byProcess.set(process, map);
+    }
+    return map;
+  }
+
+  forget(process: string): void {
+    this.byProcess.delete(process);
+  }
+
+  seek(process: string, partitionId: number, offset: number | null, index: number, time: number): void {
+    const map = this.expectationsOf(process);
+    if (offset === null) map.delete(partitionId);
+    else map.set(partitionId, new Expectation(offset, index, time));
+  }
+
+  /** One record returned by a poll, in the order returned. */
+  read(map: Map<number, Expectation>, process: string, partitionId: number, offset: number, index: number, time: number): void {
+    const expectation = map.get(partitionId);
+    if (expectation === undefined) {
+      map.set(partitionId, new Expectation(offset + 1, index, time));
+      return;
+    }
+    if (offset !== expectation.next) {
+      if (this.skips.length + this.backwards.length >= maxStored) {
+        this.dropped++;
+      } else if (offset > expectation.next) {
+        this.skips.push({ process, partitionId, from: expectation.next, to: offset, previousIndex: expectation.lastIndex, previousTime: expectation.lastTime, index });
+      } else {
+        this.backwards.push({ process, partitionId, expected: expectation.next, offset, previousIndex: expectation.lastIndex, previousTime: expectation.lastTime, index });
+      }
+    }
+    expectation.next = offset + 1;
+    expectation.lastIndex = index;
+    expectation.lastTime = time;
+  }
+}

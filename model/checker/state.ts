@@ -1,0 +1,443 @@
+/**
+ * The checker's state machine: one `observe` per history event, in order, each O(1) amortised (plus
+ * the records a poll returns). Everything that needs the whole history (losses, duplicates, order,
+ * explanations by later faults) is decided in judge.ts once the events are exhausted.
+ */
+import type { AnomalyRecord } from "../verdict.js";
+import type {
+  EndOffsetsValue,
+  History,
+  HistoryEvent,
+  PollValue,
+  ReadRecord,
+  SeekValue,
+  SendValue,
+} from "../history/event.js";
+import { HistoryFormatError, lineOfEvent } from "../history/format-error.js";
+import type { Pairing } from "../history/operations.js";
+import { nemesisProcess, observerProcess, finalReaderProcess } from "../history/shape.js";
+import { effectiveProducer, effectiveTopic } from "../config/effective.js";
+import { promiseTable } from "../config/promises.js";
+import { partitionForKey } from "../partitioner/murmur2.js";
+import { AnomalyLog } from "./anomaly-log.js";
+import { ConsumerOrder } from "./consumer-order.js";
+import { FaultTimeline } from "./fault-timeline.js";
+import { PartitionState, SendStatus, SendTable, TopicState, isPromised, offsetCode, phantomCode, sendIdOfCode, type OffsetObservation, type RuleSet, type SendRecord } from "./records.js";
+
+export interface Inconsistency {
+  readonly partitionId: number;
+  readonly offset: number;
+  readonly first: OffsetObservation;
+  readonly second: OffsetObservation;
+}
+
+export interface PhantomCandidate {
+  readonly payload: string;
+  readonly partitionId: number;
+  readonly offset: number;
+  readonly index: number;
+}
+
+export interface CheckerCounts {
+  events: number;
+  sends: number;
+  acknowledged: number;
+  failed: number;
+  indefinite: number;
+  polls: number;
+  recordsRead: number;
+  finalRecords: number;
+}
+
+export class CheckerState {
+  readonly topics = new Map<string, TopicState>();
+  readonly topicsByIndex: TopicState[] = [];
+  readonly partitions: PartitionState[] = [];
+  /** Sends in invocation order (ids): the order O3 and nonmonotonic-send compare against. */
+  readonly table: SendTable;
+  readonly ruleSets: RuleSet[] = [];
+  private readonly ruleSetsByProcess = new Map<string, (RuleSet | undefined)[]>();
+  readonly faults: FaultTimeline;
+  readonly consumers = new ConsumerOrder();
+  readonly anomalies = new AnomalyLog();
+  readonly inconsistencies: Inconsistency[] = [];
+  readonly phantomCandidates: PhantomCandidate[] = [];
+  readonly counts: CheckerCounts = { events: 0, sends: 0, acknowledged: 0, failed: 0, indefinite: 0, polls: 0, recordsRead: 0, finalRecords: 0 };
+  hasFinalReads = false;
+  endOffsetsIndex = -1;
+  /** Send id by the index of its invoke event: completions find their record without hashing. */
+  private readonly sendIdByInvoke: Int32Array;
+
+  constructor(
+    readonly history: History,
+    readonly file: string,
+    private readonly pairing: Pairing,
+  ) {
+    const header = history.header;
+    let partitionCount = 0;
+    header.topics.forEach((topic, topicIndex) => {
+      const state = new TopicState(topic.name, effectiveTopic(topic, header.broker, `topics.${topic.name}`), topicIndex, partitionCount, topic.partitions);
+      this.topics.set(topic.name, state);
+      this.topicsByIndex.push(state);
+      for (let partition = 0; partition < topic.partitions; partition++) {
+        this.partitions.push(new PartitionState(topic.name, partition, topicIndex, topic.assignment?.[partition] ?? null));
+      }
+      partitionCount += topic.partitions;
+    });
+    this.faults = new FaultTimeline(header.brokers, partitionCount);
+    this.sendIdByInvoke = new Int32Array(history.events.length).fill(-1);
+    let sendCount = 0;
+    for (const event of history.events) if (event.f === "send" && event.type === "invoke" && event.process !== nemesisProcess) sendCount++;
+    this.table = new SendTable(sendCount);
+  }
+
+  /** The send that wrote a payload (pairing already maps payloads to invocations), or -1. */
+  sendIdOf(payload: string): number {
+    const invoke = this.pairing.invokeByPayload.get(payload);
+    return invoke === undefined ? -1 : (this.sendIdByInvoke[invoke] as number);
+  }
+
+  private bad(event: HistoryEvent, field: string, problem: string): never {
+    throw new HistoryFormatError(this.file, lineOfEvent(event.index), field, problem);
+  }
+
+  partitionId(topic: string, partition: number): number {
+    const state = this.topics.get(topic);
+    // Shape validation guarantees both; an assertion, not input checking.
+    if (state === undefined || partition >= state.partitions) throw new Error(`unvalidated topic-partition ${topic}-${partition}`);
+    return state.firstPartitionId + partition;
+  }
+
+  partitionOf(partitionId: number): PartitionState {
+    const partition = this.partitions[partitionId];
+    if (partition === undefined) throw new Error(`partition id ${partitionId} out of range`);
+    return partition;
+  }
+
+  recordOf(send: SendRecord, partitionId = send.partitionId, offset = send.knownOffset): AnomalyRecord {
+    const topic = this.topicsByIndex[send.topicIndex];
+    const partition = partitionId >= 0 ? this.partitions[partitionId]?.partition : undefined;
+    return {
+      topic: topic?.name ?? "?",
+      ...(partition === undefined ? {} : { partition }),
+      ...(offset >= 0 ? { offset } : {}),
+      key: send.key,
+      value: send.payload,
+    };
+  }
+
+  private ruleSetFor(event: HistoryEvent, topic: TopicState): RuleSet {
+    let byTopic = this.ruleSetsByProcess.get(event.process);
+    if (byTopic === undefined) {
+      byTopic = [];
+      this.ruleSetsByProcess.set(event.process, byTopic);
+    }
+    const existing = byTopic[topic.index];
+    if (existing !== undefined) return existing;
+    const client = this.history.header.clients[event.process];
+    if (client === undefined || client.role !== "producer") {
+      this.bad(event, "process", `process '${event.process}' sends but the header does not describe it as a producer`);
+    }
+    const producer = effectiveProducer(client.config, `clients.${event.process}.config`);
+    const rules: RuleSet = {
+      process: event.process,
+      topic: topic.name,
+      producer,
+      effectiveTopic: topic.effective,
+      table: promiseTable(producer, topic.effective, null),
+      sends: 0,
+    };
+    byTopic[topic.index] = rules;
+    this.ruleSets.push(rules);
+    return rules;
+  }
+
+  observe(event: HistoryEvent, invoke: HistoryEvent | undefined): void {
+    this.counts.events++;
+    const process = event.process;
+    if (process === nemesisProcess) {
+      this.faults.recordNemesis(event);
+      return;
+    }
+    if (process === observerProcess) {
+      const value = event.value as { topic: string; partition: number };
+      this.faults.recordElection(event, this.partitionId(value.topic, value.partition));
+      return;
+    }
+    switch (event.f) {
+      case "send":
+        if (event.type === "invoke") this.onSendInvoke(event);
+        else if (invoke !== undefined) this.onSendCompletion(event, invoke);
+        return;
+      case "poll":
+        if (event.type === "invoke") {
+          this.counts.polls++;
+          if (this.isFinal(event, undefined)) this.hasFinalReads = true;
+        } else if (event.type === "ok") {
+          this.onPoll(event, this.isFinal(event, invoke));
+        }
+        return;
+      case "assign":
+      case "subscribe":
+      case "unsubscribe":
+      case "crash-client":
+        // A new assignment (or an unknown one) makes the next position unknowable from the history.
+        if (event.type !== "invoke") this.consumers.forget(process);
+        return;
+      case "seek":
+        if (event.type === "ok" || event.type === "info") {
+          const seek = (event.value ?? invoke?.value) as SeekValue | undefined;
+          if (seek !== undefined) {
+            const partitionId = this.partitionId(seek.topic, seek.partition);
+            this.consumers.seek(process, partitionId, event.type === "ok" ? seek.offset : null, event.index, event.time);
+          }
+        }
+        return;
+      case "end-offsets":
+        if (event.type === "ok") this.onEndOffsets(event);
+        return;
+      default:
+        // commit, txn-*, ...: extension points for the T*/C* checkers.
+        return;
+    }
+  }
+
+  private isFinal(event: HistoryEvent, invoke: HistoryEvent | undefined): boolean {
+    if (event.process === finalReaderProcess) return true;
+    const own = event.value as PollValue | undefined;
+    if (own?.final === true) return true;
+    const invoked = invoke?.value as PollValue | undefined;
+    return invoked?.final === true;
+  }
+
+  private onSendInvoke(event: HistoryEvent): void {
+    const value = event.value as SendValue;
+    const topic = this.topics.get(value.topic);
+    if (topic === undefined) throw new Error("unvalidated topic");
+    const rules = this.ruleSetFor(event, topic);
+    rules.sends++;
+    this.counts.sends++;
+    const id = this.table.add(value.value, rules, topic.index, value.key, value.partition ?? -1, event.index, event.time);
+    this.sendIdByInvoke[event.index] = id;
+  }
+
+  private onSendCompletion(event: HistoryEvent, invoke: HistoryEvent): void {
+    const table = this.table;
+    const id = this.sendIdByInvoke[invoke.index] ?? -1;
+    if (id < 0) throw new Error("a paired send completion without its record");
+    table.completionIndex[id] = event.index;
+    if (event.error !== undefined) table.error.set(id, event.error);
+    if (event.type === "fail") {
+      table.status[id] = SendStatus.Fail;
+      this.counts.failed++;
+      return;
+    }
+    if (event.type === "info") {
+      table.status[id] = SendStatus.Info;
+      this.counts.indefinite++;
+      return;
+    }
+    table.status[id] = SendStatus.Ok;
+    this.counts.acknowledged++;
+    table.ackTime[id] = event.time;
+    const rules = table.rules[id] as RuleSet;
+    const value = event.value as SendValue | undefined;
+    const explicit = table.explicitPartition[id] as number;
+    const partition = value?.partition ?? (explicit >= 0 ? explicit : undefined);
+    if (rules.producer.acks !== "0") {
+      if (partition === undefined) this.bad(event, "value.partition", `an acknowledged send (acks=${rules.producer.acks}) must carry its partition`);
+      if (value?.offset === undefined) this.bad(event, "value.offset", `an acknowledged send (acks=${rules.producer.acks}) must carry its offset`);
+    }
+    if (partition === undefined) return;
+    const topic = this.topicsByIndex[table.topicIndex[id] as number];
+    if (topic === undefined) throw new Error("send of an unknown topic index");
+    const partitionId = topic.firstPartitionId + partition;
+    table.ackPartitionId[id] = partitionId;
+    this.checkKeyPartition(id, partitionId, event.index);
+    if (rules.producer.acks === "all" && this.faults.downSince.size > 0) this.checkAliveReplicas(id, partitionId, event);
+    if (value?.offset === undefined) return;
+    const offset = value.offset;
+    table.ackOffset[id] = offset;
+    if (
+      (table.firstReadPartitionId[id] === partitionId && table.firstReadOffset[id] === offset) ||
+      (table.duplicatePartitionId[id] === partitionId && table.duplicateOffset[id] === offset) ||
+      (table.finalPartitionId[id] === partitionId && table.finalOffset[id] === offset)
+    ) {
+      table.ackPositionRead[id] = 1;
+    }
+    this.observeOffset(partitionId, offset, id, table.payload[id] as string, event.index, event.time, true);
+  }
+
+  private onPoll(event: HistoryEvent, final: boolean): void {
+    const records = (event.value as PollValue).records ?? [];
+    const expectations = this.consumers.expectationsOf(event.process);
+    const table = this.table;
+    const count = records.length;
+    // A poll's records usually share a topic: remember the last one instead of hashing each name.
+    let topicName = "";
+    let topic: TopicState | undefined;
+    for (let position = 0; position < count; position++) {
+      const record = records[position] as ReadRecord;
+      if (record.topic !== topicName || topic === undefined) {
+        topicName = record.topic;
+        topic = this.topics.get(topicName);
+      }
+      if (topic === undefined) throw new Error("unvalidated topic");
+      const partitionId = topic.firstPartitionId + record.partition;
+      const partition = this.partitions[partitionId] as PartitionState;
+      const offset = record.offset;
+      this.counts.recordsRead++;
+      this.consumers.read(expectations, event.process, partitionId, offset, event.index, event.time);
+      if (final) {
+        this.counts.finalRecords++;
+        if (offset + 1 > partition.finalReach) partition.finalReach = offset + 1;
+      }
+      // Most reads hit an offset an ack already named: compare payloads instead of hashing.
+      const code = partition.offsets.get(offset);
+      const known = code >= 2 ? sendIdOfCode(code) : -1;
+      const id = known >= 0 && table.payload[known] === record.value ? known : this.sendIdOf(record.value);
+      if (id < 0) {
+        this.phantomCandidates.push({ payload: record.value, partitionId, offset, index: event.index });
+        this.observeOffset(partitionId, offset, -1, record.value, event.index, event.time, false);
+        continue;
+      }
+      this.onRead(id, partitionId, offset, event, final);
+      if (id !== known) this.observeOffset(partitionId, offset, id, record.value, event.index, event.time, false);
+    }
+  }
+
+  private onRead(id: number, partitionId: number, offset: number, event: HistoryEvent, final: boolean): void {
+    const table = this.table;
+    table.readCount[id] = (table.readCount[id] as number) + 1;
+    if ((table.firstReadPartitionId[id] as number) < 0) {
+      table.firstReadPartitionId[id] = partitionId;
+      table.firstReadOffset[id] = offset;
+      table.firstReadIndex[id] = event.index;
+      table.firstReadTime[id] = event.time;
+    } else if ((table.duplicateOffset[id] as number) < 0 && (table.firstReadPartitionId[id] !== partitionId || table.firstReadOffset[id] !== offset)) {
+      table.duplicatePartitionId[id] = partitionId;
+      table.duplicateOffset[id] = offset;
+      table.duplicateIndex[id] = event.index;
+    }
+    if (final) {
+      if ((table.finalOffset[id] as number) < 0) {
+        table.finalPartitionId[id] = partitionId;
+        table.finalOffset[id] = offset;
+        table.finalReadIndex[id] = event.index;
+      }
+    } else if ((table.nonFinalReadIndex[id] as number) < 0) {
+      table.nonFinalReadIndex[id] = event.index;
+      table.nonFinalReadTime[id] = event.time;
+    }
+    if (table.ackPartitionId[id] === partitionId && table.ackOffset[id] === offset) table.ackPositionRead[id] = 1;
+    if (table.partitionChecked[id] === 0) this.checkKeyPartition(id, partitionId, event.index);
+  }
+
+  private onEndOffsets(event: HistoryEvent): void {
+    this.hasFinalReads = true;
+    this.endOffsetsIndex = event.index;
+    for (const entry of (event.value as EndOffsetsValue).offsets) {
+      const partition = this.partitionOf(this.partitionId(entry.topic, entry.partition));
+      partition.startOffset = entry.startOffset;
+      partition.endOffset = entry.endOffset;
+    }
+  }
+
+  /** The send an offset code names, or null for a phantom or an empty offset. */
+  sendOfCode(code: number): SendRecord | null {
+    return code >= 2 ? this.table.view(sendIdOfCode(code)) : null;
+  }
+
+  /** Rebuilds the first observation of an offset from its code (only when reporting). */
+  observationAt(partition: PartitionState, offset: number): OffsetObservation | null {
+    const code = partition.offsets.get(offset);
+    if (code === 0) return null;
+    if (code === phantomCode) return partition.phantoms?.get(offset) ?? null;
+    const id = sendIdOfCode(code);
+    const table = this.table;
+    const payload = table.payload[id] as string;
+    const fromAck = ((code - 2) & 1) === 1;
+    return fromAck
+      ? { payload, index: table.completionIndex[id] as number, time: table.ackTime[id] as number, fromAck }
+      : { payload, index: table.firstReadIndex[id] as number, time: table.firstReadTime[id] as number, fromAck };
+  }
+
+  /** D9's raw material: the first value seen at each offset; a different one later is recorded. */
+  private observeOffset(partitionId: number, offset: number, id: number, payload: string, index: number, time: number, fromAck: boolean): void {
+    const partition = this.partitions[partitionId] as PartitionState;
+    const existing = partition.offsets.get(offset);
+    if (existing === 0) {
+      if (id >= 0) {
+        partition.offsets.set(offset, offsetCode(id, fromAck));
+      } else {
+        partition.offsets.set(offset, phantomCode);
+        (partition.phantoms ??= new Map()).set(offset, { payload, index, time, fromAck });
+      }
+      return;
+    }
+    if (existing >= 2 && id >= 0 && sendIdOfCode(existing) === id) return;
+    if (partition.inconsistent.has(offset)) return;
+    const first = this.observationAt(partition, offset);
+    if (first === null || first.payload === payload) return;
+    partition.inconsistent.add(offset);
+    this.inconsistencies.push({ partitionId, offset, first, second: { payload, index, time, fromAck } });
+  }
+
+  /**
+   * D5: an acks=all ack means at least min.insync.replicas ISR members fetched the record after it was
+   * sent, so that many replicas were alive at some point between invocation and ack. A replica down
+   * for that whole interval cannot be one of them. (Unknown assignment: count every broker.)
+   */
+  private checkAliveReplicas(id: number, partitionId: number, event: HistoryEvent): void {
+    const send = this.table.view(id);
+    const partition = this.partitions[partitionId] as PartitionState;
+    const replicas = partition.replicas ?? this.history.header.brokers;
+    const minimum = send.rules.effectiveTopic.minInsyncReplicas;
+    const downThroughout: string[] = [];
+    const faultEvents: number[] = [];
+    for (const broker of replicas) {
+      const down = this.faults.downSince.get(broker);
+      if (down !== undefined && down.time <= send.invokeTime) {
+        downThroughout.push(down.what);
+        faultEvents.push(down.index);
+      }
+    }
+    const alive = replicas.length - downThroughout.length;
+    if (alive >= minimum) return;
+    this.anomalies.add({
+      kind: "acknowledged-below-min-isr",
+      guarantee: "D5",
+      message: `'${send.payload}' was acknowledged with acks=all while only ${alive} of ${replicas.length} replicas of ${partition.topic}-${partition.partition} were alive (min.insync.replicas=${minimum})`,
+      records: [this.recordOf(send, partitionId, -1)],
+      events: [...faultEvents, send.invokeIndex, event.index],
+      allowed: !isPromised(send.rules, "D5"),
+      explanation: downThroughout.join("; "),
+    });
+  }
+
+  /** O2: a keyed record without an explicit partition lands where murmur2 puts it. */
+  private checkKeyPartition(id: number, partitionId: number, index: number): void {
+    const table = this.table;
+    if (table.partitionChecked[id] === 1) return;
+    table.partitionChecked[id] = 1;
+    const key = table.key[id] ?? null;
+    if (key === null || (table.explicitPartition[id] as number) >= 0) return;
+    const topic = this.topicsByIndex[table.topicIndex[id] as number] as TopicState;
+    let expected = topic.keyPartitionCache.get(key);
+    if (expected === undefined) {
+      expected = partitionForKey(key, topic.partitions);
+      topic.keyPartitionCache.set(key, expected);
+    }
+    const actual = partitionId - topic.firstPartitionId;
+    if (actual === expected) return;
+    const send = table.view(id);
+    this.anomalies.add({
+      kind: "wrong-partition",
+      guarantee: "O2",
+      message: `key '${send.key}' of '${send.payload}' went to ${topic.name}-${actual}; murmur2 over ${topic.partitions} partitions gives ${topic.name}-${expected}`,
+      records: [this.recordOf(send, partitionId, -1)],
+      events: [send.invokeIndex, index],
+      allowed: !isPromised(send.rules, "O2"),
+    });
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * The reference model's public API. Other folders import from here only.
+ */
+export type * from "./history/event.js";
+export type * from "./verdict.js";
+export { HistoryFormatError } from "./history/format-error.js";
+export { parseHistory } from "./history/parse.js";
+export { serializeHistory, serializeEvent } from "./history/serialize.js";
+export { readHistory, writeHistory } from "./history/file.js";
+export { validateHistory } from "./history/validate.js";
+export { nemesisProcess, observerProcess, finalReaderProcess, nemesisFunctions } from "./history/shape.js";
+export { checkHistory, type CheckOptions } from "./checker/check.js";
+export type { CheckerExtension, ExtensionPromise } from "./checker/extension.js";
+export type { CheckerState } from "./checker/state.js";
+export { HistoryBuilder, record, type BuilderSetup, type Acknowledgement } from "./simulate/builder.js";
+export { simulateCorrectLog, type CorrectLogStep, type CorrectLogOptions, type SendOutcome } from "./simulate/correct-log.js";
+export { ConfigurationError } from "./config/error.js";
+export { validateConfiguration, validateSetup, validatePartitionChange, type Setup, type SetupTopic, type SetupClient } from "./config/validate.js";
+export { defaults, defaultsKafkaVersion, keysByScope, type ConfigScope, type KeySpec } from "./config/keys.js";
+export { effectiveProducer, effectiveTopic, effectiveConsumer, type EffectiveProducer, type EffectiveTopic, type EffectiveConsumer, type Acks } from "./config/effective.js";
+export { promises, promiseTable, type GuaranteeConfiguration, type Promises, type PromiseEntry, type GuaranteePromise } from "./config/promises.js";
+export { presets, type Preset } from "./config/presets.js";
+export { guaranteeCatalogue, catalogueEntry, type GuaranteeEntry, type GuaranteeFamily } from "./catalogue.js";
+export { murmur2, toPositive, partitionForKey } from "./partitioner/murmur2.js";
+export { formatVerdictTable } from "./format.js";
+export { promisesTableMarkdown } from "./config/promises-table.js";

@@ -1,0 +1,130 @@
+/**
+ * A correct log, simulated: producers append to partitions in order, consumers read in order, faults
+ * change nothing, final reads return every partition. Its histories are valid by construction, so the
+ * checker must find nothing in them (the property tests) and must find exactly the planted anomaly
+ * after one mutation. The benchmark uses it to produce a million events.
+ */
+import type { ClientDescription, ConfigMap, History, ReadRecord } from "../history/event.js";
+import { partitionForKey } from "../partitioner/murmur2.js";
+import { HistoryBuilder } from "./builder.js";
+
+export type SendOutcome = "ok" | "fail" | "info-written" | "info-unwritten";
+
+export type CorrectLogStep =
+  | { readonly op: "send"; readonly producer: number; readonly key: string | null }
+  /** Completes the producer's oldest send in flight (a no-op when none is). */
+  | { readonly op: "complete"; readonly producer: number; readonly outcome: SendOutcome }
+  | { readonly op: "poll"; readonly consumer: number; readonly max: number }
+  | { readonly op: "fault"; readonly f: "kill" | "restart" | "pause" | "resume" | "partition" | "heal" | "stop"; readonly broker: number };
+
+export interface CorrectLogOptions {
+  readonly topic?: string;
+  readonly partitions: number;
+  readonly replicationFactor?: number;
+  readonly topicConfig?: ConfigMap;
+  readonly producers: readonly ConfigMap[];
+  readonly consumers: number;
+  /** Records per final poll. */
+  readonly finalBatch?: number;
+}
+
+interface InFlight {
+  readonly key: string | null;
+  readonly value: string;
+  readonly partition: number;
+}
+
+export function simulateCorrectLog(options: CorrectLogOptions, steps: Iterable<CorrectLogStep>): History {
+  const topic = options.topic ?? "events";
+  const partitions = options.partitions;
+  const clients: Record<string, ClientDescription> = {};
+  options.producers.forEach((config, producer) => (clients[`producer-${producer}`] = { role: "producer", config }));
+  for (let consumer = 0; consumer < options.consumers; consumer++) clients[`consumer-${consumer}`] = { role: "consumer", config: {} };
+  clients["final-reader"] = { role: "reader", config: { "auto.offset.reset": "earliest" } };
+  const builder = new HistoryBuilder({
+    topics: [{ name: topic, partitions, replicationFactor: options.replicationFactor ?? 3, config: options.topicConfig ?? {} }],
+    clients,
+  });
+  const logs: ReadRecord[][] = Array.from({ length: partitions }, () => []);
+  const inFlight: InFlight[][] = options.producers.map(() => []);
+  const sent = options.producers.map(() => 0);
+  const roundRobin = options.producers.map(() => 0);
+  const positions: number[][] = Array.from({ length: options.consumers }, () => new Array<number>(partitions).fill(0));
+  const nextPartition = new Array<number>(options.consumers).fill(0);
+  // Brokers down now: a correct cluster refuses acks=all produces while fewer than min ISR are up.
+  const down = new Set<number>();
+  const minInsync = Number(options.topicConfig?.["min.insync.replicas"] ?? 1);
+  const replicationFactor = options.replicationFactor ?? 3;
+  const allPartitions = Array.from({ length: partitions }, (_, partition) => ({ topic, partition }));
+  for (let consumer = 0; consumer < options.consumers; consumer++) {
+    builder.assign(`consumer-${consumer}`, allPartitions);
+    // assign does not say where reading starts; a seek to 0 makes the first poll checkable too.
+    for (let partition = 0; partition < partitions; partition++) builder.seek(`consumer-${consumer}`, topic, partition, 0);
+  }
+
+  for (const step of steps) {
+    if (step.op === "send") {
+      const queue = inFlight[step.producer];
+      const count = sent[step.producer];
+      if (queue === undefined || count === undefined) throw new RangeError(`no producer ${step.producer}`);
+      const value = `p${step.producer}-${count}`;
+      sent[step.producer] = count + 1;
+      let partition: number;
+      if (step.key !== null) {
+        partition = partitionForKey(step.key, partitions);
+      } else {
+        partition = (roundRobin[step.producer] ?? 0) % partitions;
+        roundRobin[step.producer] = partition + 1;
+      }
+      builder.sendInvoke(`producer-${step.producer}`, topic, step.key, value);
+      queue.push({ key: step.key, value, partition });
+    } else if (step.op === "complete") {
+      const send = inFlight[step.producer]?.shift();
+      if (send === undefined) continue;
+      const process = `producer-${step.producer}`;
+      const log = logs[send.partition] as ReadRecord[];
+      const acks = String(options.producers[step.producer]?.acks ?? "all");
+      const refused = (acks === "all" || acks === "-1") && replicationFactor - down.size < minInsync;
+      const outcome: SendOutcome = refused && step.outcome === "ok" ? "fail" : step.outcome;
+      const appended = outcome === "ok" || outcome === "info-written";
+      const offset = log.length;
+      if (appended) log.push({ topic, partition: send.partition, offset, key: send.key, value: send.value });
+      if (outcome === "ok") {
+        builder.sendOk(process, topic, send.key, send.value, { partition: send.partition, ...(acks === "0" ? {} : { offset }) });
+      } else if (outcome === "fail") {
+        builder.sendFailed(process, topic, send.key, send.value, "fail", refused ? "NOT_ENOUGH_REPLICAS" : "INVALID_RECORD");
+      } else {
+        builder.sendFailed(process, topic, send.key, send.value, "info", "REQUEST_TIMED_OUT");
+      }
+    } else if (step.op === "poll") {
+      const position = positions[step.consumer];
+      if (position === undefined) throw new RangeError(`no consumer ${step.consumer}`);
+      const records: ReadRecord[] = [];
+      // Round-robin over partitions, each read in offset order from the consumer's position.
+      for (let turn = 0; turn < partitions && records.length < step.max; turn++) {
+        const partition = ((nextPartition[step.consumer] ?? 0) + turn) % partitions;
+        const log = logs[partition] as ReadRecord[];
+        while ((position[partition] as number) < log.length && records.length < step.max) {
+          records.push(log[position[partition] as number] as ReadRecord);
+          position[partition] = (position[partition] as number) + 1;
+        }
+      }
+      nextPartition[step.consumer] = ((nextPartition[step.consumer] ?? 0) + 1) % partitions;
+      builder.poll(`consumer-${step.consumer}`, records);
+    } else {
+      if (step.f === "kill" || step.f === "pause" || step.f === "stop") down.add(step.broker);
+      if (step.f === "restart" || step.f === "resume") down.delete(step.broker);
+      builder.nemesis(step.f, [`broker-${step.broker}`]);
+    }
+  }
+
+  const batch = options.finalBatch ?? 500;
+  for (let partition = 0; partition < partitions; partition++) {
+    const log = logs[partition] as ReadRecord[];
+    for (let start = 0; start === 0 || start < log.length; start += batch) {
+      builder.poll("final-reader", log.slice(start, start + batch), true);
+    }
+  }
+  builder.endOffsets(logs.map((log, partition) => ({ topic, partition, startOffset: 0, endOffset: log.length })));
+  return builder.build();
+}
