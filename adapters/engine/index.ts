@@ -1,0 +1,11 @@
+/** The engine target, wired to the engine's `createSimulation`. */
+import { createSimulation } from "../../engine/index.js";
+import { EngineTarget, type EngineTargetOptions } from "./target.js";
+
+export { EngineTarget } from "./target.js";
+export type { EngineTargetOptions, SimulationFactory } from "./target.js";
+export { finalReaderId } from "./final-read.js";
+
+export function createEngineTarget(options: EngineTargetOptions = {}): EngineTarget {
+  return new EngineTarget(createSimulation, options);
+}

@@ -1,0 +1,158 @@
+/**
+ * The engine target: turns a scenario into simulated clients and faults on a fresh simulation and
+ * records the history in the shared format. Deterministic: the scenario (with its seed) and the
+ * planted bugs decide every byte of the history.
+ */
+import type { History, HistoryHeader, TopicDescription, ClientDescription } from "../../model/history/event.js";
+import type { PlantedBug, NetworkOptions, Simulation, SimulationOptions } from "../../engine/api.js";
+import type { FaultKind } from "../../chaos/fault.js";
+import { allFaultKinds } from "../../chaos/fault.js";
+import type { Scenario } from "../../chaos/scenario.js";
+import type { RunOptions, Target } from "../target.js";
+import { clusterNodes } from "../../chaos/nodes.js";
+import { describeFault, nemesisFunction } from "../../chaos/describe-fault.js";
+import { validateScenarioShape } from "../../chaos/validate.js";
+import { ScenarioError } from "../../chaos/problem.js";
+import { HistoryRecorder } from "./recorder.js";
+import { EngineNemesis } from "./nemesis.js";
+import { ClientDriver } from "./clients.js";
+import { finalRead, finalReaderId, defaultFinalReadBounds } from "./final-read.js";
+
+export interface EngineTargetOptions {
+  /** Bugs switched on in every simulation this target creates (recorded in counterexample files). */
+  readonly plantedBugs?: readonly PlantedBug[];
+  readonly network?: Partial<NetworkOptions>;
+  /** Simulated ms to wait for topics and leaders before the workload starts. */
+  readonly setupWaitMs?: number;
+  /** Simulated ms to wait after the quiet phase for clients' operations to finish. */
+  readonly drainWaitMs?: number;
+}
+
+export type SimulationFactory = (options: SimulationOptions) => Simulation;
+
+const finalReaderConfig = { "isolation.level": "read_uncommitted", "enable.auto.commit": false, "auto.offset.reset": "earliest" } as const;
+
+export class EngineTarget implements Target {
+  readonly name = "engine" as const;
+  readonly deterministic = true;
+  readonly supportedFaults: ReadonlySet<FaultKind> = new Set(allFaultKinds);
+  readonly plantedBugs: readonly PlantedBug[];
+
+  constructor(
+    private readonly createSimulation: SimulationFactory,
+    private readonly options: EngineTargetOptions = {},
+  ) {
+    this.plantedBugs = [...(options.plantedBugs ?? [])];
+  }
+
+  async run(scenario: Scenario, options: RunOptions = {}): Promise<History> {
+    const problems = validateScenarioShape(scenario, this.supportedFaults);
+    if (problems.length > 0) throw new ScenarioError(problems);
+    if (options.signal?.aborted) throw new Error("run aborted before it started");
+    return this.runValid(scenario, options);
+  }
+
+  private runValid(scenario: Scenario, options: RunOptions): History {
+    const simulation = this.createSimulation({
+      seed: scenario.seed,
+      brokers: scenario.cluster.brokers,
+      controllers: scenario.cluster.controllers,
+      kafkaVersion: scenario.cluster.kafkaVersion,
+      broker: scenario.cluster.broker,
+      ...(this.options.network === undefined ? {} : { network: this.options.network }),
+      plantedBugs: this.plantedBugs,
+    });
+    const recorder = new HistoryRecorder(() => simulation.nowMs);
+    simulation.onElection((election) => {
+      recorder.record("observer", "info", "leader-elected", {
+        topic: election.topic,
+        partition: election.partition,
+        leader: election.leader,
+        epoch: election.epoch,
+        unclean: election.unclean,
+      });
+    });
+
+    const setupWaitMs = this.options.setupWaitMs ?? 30_000;
+    let created = 0;
+    const failures: string[] = [];
+    for (const topic of scenario.topics) {
+      simulation.createTopic({ name: topic.name, partitions: topic.partitions, replicationFactor: topic.replicationFactor, config: topic.config }, (result) => {
+        if (result.type === "ok") created++;
+        else failures.push(`${topic.name}: ${result.error}`);
+      });
+    }
+    simulation.runUntilCondition(() => created + failures.length === scenario.topics.length, setupWaitMs);
+    if (failures.length > 0 || created !== scenario.topics.length) {
+      throw new Error(`the engine did not create the topics within ${setupWaitMs} simulated ms: ${failures.join("; ") || "no answer"}`);
+    }
+    const everyLeader = (): boolean =>
+      scenario.topics.every((topic) => simulation.describe(topic.name).length === topic.partitions && simulation.describe(topic.name).every((partition) => partition.leader !== null));
+    if (!simulation.runUntilCondition(everyLeader, setupWaitMs)) throw new Error(`the engine elected no leader for every partition within ${setupWaitMs} simulated ms`);
+
+    const header = buildHeader(scenario, simulation);
+    const driver = new ClientDriver(simulation, recorder);
+    for (const client of scenario.clients) driver.create(client);
+    const nemesis = new EngineNemesis(simulation, clusterNodes(scenario.cluster));
+
+    const start = simulation.nowMs;
+    for (const step of scenario.steps) {
+      simulation.schedule(start + step.at, () => {
+        if (step.op === "fault") {
+          const f = nemesisFunction(step.fault);
+          recorder.record("nemesis", "invoke", f, { description: describeFault(step.fault) });
+          recorder.record("nemesis", "ok", f, nemesis.apply(step.fault));
+        } else {
+          driver.apply(step);
+        }
+      });
+    }
+    const lastStep = scenario.steps.at(-1)?.at ?? 0;
+    simulation.runUntil(start + lastStep);
+    if (options.signal?.aborted) throw new Error("run aborted");
+
+    // Finale: heal, resume, restart; a quiet phase; let clients finish; then read everything.
+    const finale = [{ kind: "heal" as const }, ...nemesis.pausedNodes.map((node) => ({ kind: "resume" as const, node })), ...nemesis.downNodes.map((node) => ({ kind: "restart" as const, node }))];
+    for (const fault of finale) {
+      const f = nemesisFunction(fault);
+      recorder.record("nemesis", "invoke", f, { description: `finale: ${describeFault(fault)}` });
+      recorder.record("nemesis", "ok", f, nemesis.apply(fault));
+    }
+    simulation.runUntil(simulation.nowMs + scenario.finale.quietMs);
+    simulation.runUntilCondition(() => driver.outstandingCount === 0, this.options.drainWaitMs ?? 20_000);
+    driver.closeAll();
+    finalRead(simulation, recorder, driver, scenario.topics, finalReaderConfig, defaultFinalReadBounds);
+    driver.finish();
+    options.log?.(`engine: ${recorder.events.length} events, ${driver.skippedPolls} polls skipped (consumer busy)`);
+    return { header, events: [...recorder.events] };
+  }
+
+  async close(): Promise<void> {
+    // The engine holds nothing outside this process.
+  }
+}
+
+function buildHeader(scenario: Scenario, simulation: Simulation): HistoryHeader {
+  const topics: TopicDescription[] = scenario.topics.map((topic) => ({
+    name: topic.name,
+    partitions: topic.partitions,
+    replicationFactor: topic.replicationFactor,
+    config: topic.config,
+    assignment: simulation.describe(topic.name).map((partition) => [...partition.replicas]),
+  }));
+  const clients: Record<string, ClientDescription> = {};
+  for (const client of scenario.clients) clients[client.id] = { role: client.role, config: client.config };
+  clients[finalReaderId] = { role: "reader", config: finalReaderConfig };
+  return {
+    kind: "kafka-harness-history",
+    version: 1,
+    target: "engine",
+    kafkaVersion: scenario.cluster.kafkaVersion,
+    brokers: Array.from({ length: scenario.cluster.brokers }, (_, index) => index + 1),
+    broker: scenario.cluster.broker,
+    topics,
+    clients,
+    scenario: scenario.name,
+    seed: String(scenario.seed),
+  };
+}

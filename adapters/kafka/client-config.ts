@@ -1,0 +1,167 @@
+/**
+ * Kafka's client configuration names (as a scenario writes them) mapped onto kafkajs options.
+ *
+ * The Java client's defaults apply when a key is absent, because the model judges by Kafka's
+ * documented semantics, not kafkajs's: acks=all, retries=MAX_INT, max.in.flight=5, and idempotence on
+ * unless a conflicting setting was given without an explicit `enable.idempotence` (Java 3.2+ rule).
+ * The resolved values are written back into the history header, so the model judges exactly what ran.
+ */
+import type { ConfigMap, ConfigValue } from "../../model/history/event.js";
+
+/** Java's Integer.MAX_VALUE: the default `retries`. */
+export const javaMaxRetries = 2_147_483_647;
+
+export interface ProducerSettings {
+  /** kafkajs's per-send acks: -1 (all), 1 or 0. */
+  readonly acks: -1 | 0 | 1;
+  readonly idempotent: boolean;
+  readonly maxInFlightRequests: number;
+  /** Retries after the first attempt (0: one attempt only). */
+  readonly retries: number;
+  readonly retryBackoffMs: number;
+  readonly retryBackoffMaxMs: number;
+  readonly requestTimeoutMs: number;
+  /** Java's bound on a send including retries: after it the send is given up (recorded as info). */
+  readonly deliveryTimeoutMs: number;
+  readonly transactionalId: string | undefined;
+  /** The same settings in Kafka's names, for the history header. */
+  readonly resolved: ConfigMap;
+}
+
+export interface ConsumerSettings {
+  readonly readUncommitted: boolean;
+  /** auto.offset.reset: where an assignment without a seek starts. */
+  readonly fromBeginning: boolean;
+  readonly requestTimeoutMs: number;
+  readonly maxPollRecords: number;
+  readonly resolved: ConfigMap;
+}
+
+const producerKeys = new Set([
+  "acks",
+  "enable.idempotence",
+  "max.in.flight.requests.per.connection",
+  "retries",
+  "retry.backoff.ms",
+  "retry.backoff.max.ms",
+  "request.timeout.ms",
+  "delivery.timeout.ms",
+  "transactional.id",
+  // Accepted without effect: kafkajs sends each record in its own request (no batching, no buffer).
+  "linger.ms",
+  "batch.size",
+  "buffer.memory",
+  "max.block.ms",
+  "client.id",
+  "transaction.timeout.ms",
+  "compression.type",
+  "partitioner.ignore.keys",
+]);
+
+const consumerKeys = new Set([
+  "isolation.level",
+  "auto.offset.reset",
+  "request.timeout.ms",
+  "max.poll.records",
+  // Accepted without effect: the target reads through a private group and never commits.
+  "enable.auto.commit",
+  "auto.commit.interval.ms",
+  "group.id",
+  "group.instance.id",
+  "group.protocol",
+  "max.poll.interval.ms",
+  "session.timeout.ms",
+  "heartbeat.interval.ms",
+  "fetch.min.bytes",
+  "fetch.max.wait.ms",
+  "partition.assignment.strategy",
+  "client.id",
+]);
+
+function refuse(clientId: string, key: string, value: ConfigValue | undefined, allowed: string): never {
+  throw new Error(`client ${clientId}: ${key}=${JSON.stringify(value)} is not allowed; allowed: ${allowed}`);
+}
+
+function wholeNumber(clientId: string, config: ConfigMap, key: string, fallback: number, minimum: number): number {
+  const value = config[key];
+  if (value === undefined) return fallback;
+  const parsed = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+  if (typeof parsed !== "number" || !Number.isInteger(parsed) || parsed < minimum) {
+    refuse(clientId, key, value, `a whole number >= ${minimum}`);
+  }
+  return parsed;
+}
+
+function flag(clientId: string, config: ConfigMap, key: string): boolean | undefined {
+  const value = config[key];
+  if (value === undefined) return undefined;
+  if (value === true || value === "true") return true;
+  if (value === false || value === "false") return false;
+  return refuse(clientId, key, value, "true or false");
+}
+
+function checkKeys(clientId: string, config: ConfigMap, known: ReadonlySet<string>): void {
+  for (const key of Object.keys(config)) {
+    if (!known.has(key)) refuse(clientId, key, config[key], `one of the supported keys ${[...known].join(", ")}`);
+  }
+}
+
+export function producerSettings(clientId: string, config: ConfigMap): ProducerSettings {
+  checkKeys(clientId, config, producerKeys);
+  const acksValue = config["acks"] ?? "all";
+  const acksText = String(acksValue);
+  const acks = acksText === "all" || acksText === "-1" ? -1 : acksText === "1" ? 1 : acksText === "0" ? 0 : refuse(clientId, "acks", acksValue, "all, -1, 1 or 0");
+  const retries = wholeNumber(clientId, config, "retries", javaMaxRetries, 0);
+  const maxInFlightRequests = wholeNumber(clientId, config, "max.in.flight.requests.per.connection", 5, 1);
+  const explicitIdempotence = flag(clientId, config, "enable.idempotence");
+  const conflicts = acks !== -1 || retries === 0 || maxInFlightRequests > 5;
+  if (explicitIdempotence === true && conflicts) {
+    refuse(
+      clientId,
+      "enable.idempotence",
+      true,
+      `false when acks=${acksText}, retries=${retries}, max.in.flight.requests.per.connection=${maxInFlightRequests} (idempotence needs acks=all, retries>0, max.in.flight<=5)`,
+    );
+  }
+  const idempotent = explicitIdempotence ?? !conflicts;
+  const compression = String(config["compression.type"] ?? "none");
+  if (compression !== "none") refuse(clientId, "compression.type", config["compression.type"], "none (the Kafka target sends uncompressed)");
+  if (flag(clientId, config, "partitioner.ignore.keys") === true) refuse(clientId, "partitioner.ignore.keys", true, "false (keyed records use murmur2)");
+  const transactionalValue = config["transactional.id"];
+  const transactionalId = transactionalValue === undefined ? undefined : String(transactionalValue);
+  if (transactionalId !== undefined && !idempotent) {
+    refuse(clientId, "transactional.id", transactionalValue, "only with enable.idempotence=true");
+  }
+  const retryBackoffMs = wholeNumber(clientId, config, "retry.backoff.ms", 100, 0);
+  const retryBackoffMaxMs = wholeNumber(clientId, config, "retry.backoff.max.ms", 1000, 0);
+  const requestTimeoutMs = wholeNumber(clientId, config, "request.timeout.ms", 30_000, 1);
+  const deliveryTimeoutMs = wholeNumber(clientId, config, "delivery.timeout.ms", 120_000, 1);
+  const resolved: Record<string, ConfigValue> = {
+    ...config,
+    acks: acks === -1 ? "all" : acks,
+    "enable.idempotence": idempotent,
+    retries,
+    "max.in.flight.requests.per.connection": maxInFlightRequests,
+    "request.timeout.ms": requestTimeoutMs,
+  };
+  return { acks, idempotent, maxInFlightRequests, retries, retryBackoffMs, retryBackoffMaxMs, requestTimeoutMs, deliveryTimeoutMs, transactionalId, resolved };
+}
+
+export function consumerSettings(clientId: string, config: ConfigMap): ConsumerSettings {
+  checkKeys(clientId, config, consumerKeys);
+  const isolation = String(config["isolation.level"] ?? "read_uncommitted");
+  if (isolation !== "read_uncommitted" && isolation !== "read_committed") {
+    refuse(clientId, "isolation.level", config["isolation.level"], "read_uncommitted or read_committed");
+  }
+  const reset = String(config["auto.offset.reset"] ?? "latest");
+  if (reset !== "earliest" && reset !== "latest") refuse(clientId, "auto.offset.reset", config["auto.offset.reset"], "earliest or latest");
+  const requestTimeoutMs = wholeNumber(clientId, config, "request.timeout.ms", 30_000, 1);
+  const maxPollRecords = wholeNumber(clientId, config, "max.poll.records", 500, 1);
+  return {
+    readUncommitted: isolation === "read_uncommitted",
+    fromBeginning: reset === "earliest",
+    requestTimeoutMs,
+    maxPollRecords,
+    resolved: { ...config, "isolation.level": isolation, "auto.offset.reset": reset, "max.poll.records": maxPollRecords, "enable.auto.commit": false },
+  };
+}

@@ -1,0 +1,209 @@
+/**
+ * Runs one scenario on a running container cluster and records its history:
+ * topics (unique names per run, fixed placement) -> clients connected -> steps at wall-clock offsets
+ * (sends pipelined, faults awaited) -> finale (heal, resume, restart; settle in-flight sends; quiet
+ * period; wait for leaders) -> final reads of every partition from its start to its end offset.
+ */
+import { randomBytes } from "node:crypto";
+import type { ClientDescription, History, HistoryHeader, TopicDescription } from "../../model/history/event.js";
+import type { Scenario, Step } from "../../chaos/scenario.js";
+import { KafkaNemesis, type ClusterControl } from "../../chaos/kafka-nemesis/index.js";
+import { startRunClock, type RunClock } from "./clock.js";
+import { consumerSettings, producerSettings } from "./client-config.js";
+import { ConsumerClient } from "./consumer-client.js";
+import { finalRead, finalReaderId } from "./final-read.js";
+import { HarnessAdmin } from "./harness-admin.js";
+import { physicalTopicName } from "./placement.js";
+import { kafkaForClient, ProducerClient } from "./producer-client.js";
+import { HistoryRecorder } from "./recorder.js";
+import type { logCreator } from "kafkajs";
+
+export interface RunBounds {
+  /** Multiplies every step's `at` (Kafka needs seconds where the engine needs milliseconds). */
+  readonly timeScale: number;
+  /** After the finale's restoration, how long in-flight sends may take to settle, ms. */
+  readonly settleMs: number;
+  /** How long to wait for every partition to have a leader, ms. */
+  readonly leaderWaitMs: number;
+  /** Bound of one final-read attempt, ms. */
+  readonly finalReadMs: number;
+  readonly harnessAttempts: number;
+}
+
+export interface RunContext {
+  readonly cluster: ClusterControl;
+  readonly logCreator: logCreator;
+  readonly bounds: RunBounds;
+  readonly signal?: AbortSignal;
+  readonly log: (line: string) => void;
+}
+
+export const finalReaderConfig = { "isolation.level": "read_uncommitted", "enable.auto.commit": false, "auto.offset.reset": "earliest" } as const;
+
+function sleepUntil(clock: RunClock, atMs: number, signal?: AbortSignal): Promise<void> {
+  const delay = atMs - clock.nowMs();
+  if (delay <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, delay);
+    signal?.addEventListener("abort", () => {
+      clearTimeout(timer);
+      reject(new Error("run aborted"));
+    }, { once: true });
+  });
+}
+
+function header(scenario: Scenario, assignments: Map<string, number[][]>, brokerIds: readonly number[]): HistoryHeader {
+  const topics: TopicDescription[] = scenario.topics.map((topic) => {
+    const assignment = assignments.get(topic.name);
+    return { name: topic.name, partitions: topic.partitions, replicationFactor: topic.replicationFactor, config: topic.config, ...(assignment === undefined ? {} : { assignment }) };
+  });
+  const clients: Record<string, ClientDescription> = {};
+  for (const client of scenario.clients) clients[client.id] = { role: client.role, config: client.config };
+  clients[finalReaderId] = { role: "reader", config: finalReaderConfig };
+  return {
+    kind: "kafka-harness-history",
+    version: 1,
+    target: "kafka",
+    kafkaVersion: scenario.cluster.kafkaVersion,
+    brokers: [...brokerIds],
+    broker: scenario.cluster.broker,
+    topics,
+    clients,
+    scenario: scenario.name,
+    seed: String(scenario.seed),
+  };
+}
+
+export async function runScenario(scenario: Scenario, context: RunContext): Promise<History> {
+  const { cluster, bounds, log } = context;
+  const runTag = randomBytes(4).toString("hex");
+  const physical = new Map(scenario.topics.map((topic) => [topic.name, physicalTopicName(topic.name, runTag)]));
+  const scenarioNames = new Map([...physical].map(([name, physicalName]) => [physicalName, name]));
+  const physicalTopic = (name: string): string => {
+    const found = physical.get(name);
+    if (found === undefined) throw new Error(`topic '${name}' is not one of the scenario's topics: ${[...physical.keys()].join(", ")}`);
+    return found;
+  };
+  const scenarioTopic = (name: string): string => scenarioNames.get(name) ?? name;
+
+  const harnessKafka = kafkaForClient(`harness-${runTag}`, cluster.bootstrapServers, { retries: 3, retryBackoffMs: 200, retryBackoffMaxMs: 2000, requestTimeoutMs: 10_000 }, context.logCreator);
+  const admin = await HarnessAdmin.connect(harnessKafka, { attempts: bounds.harnessAttempts, leaderWaitMs: bounds.leaderWaitMs, ...(context.signal ? { signal: context.signal } : {}) });
+  const producers = new Map<string, ProducerClient>();
+  const consumers = new Map<string, ConsumerClient>();
+  let nemesis: KafkaNemesis | null = null;
+  try {
+    const setupStarted = performance.now();
+    const assignments = new Map<string, number[][]>();
+    const allBrokers = new Set(cluster.brokerIds);
+    for (const topic of scenario.topics) {
+      assignments.set(topic.name, await admin.createTopic(physicalTopic(topic.name), topic, cluster.brokerIds));
+      if (!(await admin.waitForLeaders(physicalTopic(topic.name), topic.partitions, allBrokers))) {
+        throw new Error(`topic ${topic.name}: no leader for every partition within ${bounds.leaderWaitMs} ms after creation`);
+      }
+    }
+
+    // The clock starts with the workload, so step `at` and history time line up as on the engine.
+    let clock: RunClock = startRunClock();
+    const recorder = new HistoryRecorder({ nowNs: () => clock.nowNs(), nowMs: () => clock.nowMs() });
+    for (const client of scenario.clients) {
+      if (client.role === "producer") {
+        const settings = producerSettings(client.id, client.config);
+        producers.set(client.id, new ProducerClient({ id: client.id, brokers: cluster.bootstrapServers, settings, logCreator: context.logCreator, recorder, physicalTopic }));
+      } else {
+        const settings = consumerSettings(client.id, client.config);
+        const kafka = kafkaForClient(client.id, cluster.bootstrapServers, { retries: 5, retryBackoffMs: 100, retryBackoffMaxMs: 1000, requestTimeoutMs: settings.requestTimeoutMs }, context.logCreator);
+        consumers.set(client.id, new ConsumerClient({ id: client.id, kafka, settings, recorder, groupId: `${client.id}-${runTag}`, physicalTopic, scenarioTopic }));
+      }
+    }
+    await Promise.all([...producers.values()].map((producer) => producer.connect()));
+    log(`kafka: ${scenario.name}: topics and clients ready in ${Math.round(performance.now() - setupStarted)} ms`);
+
+    const runNemesis = new KafkaNemesis({
+      cluster,
+      leaderOf: (topic, partition) => admin.leaderOf(physicalTopic(topic), partition),
+      log: { invoke: (f, value) => recorder.invoke("nemesis", f, value) },
+    });
+    nemesis = runNemesis;
+    clock = startRunClock();
+    const workloadStarted = performance.now();
+    for (const step of scenario.steps) {
+      await sleepUntil(clock, step.at * bounds.timeScale, context.signal);
+      await applyStep(step, { producers, consumers, nemesis: runNemesis });
+    }
+    log(`kafka: ${scenario.name}: ${scenario.steps.length} steps in ${Math.round(performance.now() - workloadStarted)} ms`);
+
+    // Finale.
+    const finaleStarted = performance.now();
+    await runNemesis.restoreAll();
+    const settleDeadline = performance.now() + bounds.settleMs;
+    for (const producer of producers.values()) await producer.settle(Math.max(0, settleDeadline - performance.now()));
+    for (const consumer of consumers.values()) await consumer.settle(Math.max(0, settleDeadline - performance.now()));
+    const abandoned = recorder.abandon("ABANDONED_AFTER_SETTLE");
+    await Promise.all([...producers.values()].map((producer) => producer.disconnect()));
+    await Promise.all([...consumers.values()].map((consumer) => consumer.close()));
+    await sleepUntil(clock, clock.nowMs() + scenario.finale.quietMs, context.signal);
+    const leaderless: string[] = [];
+    for (const topic of scenario.topics) {
+      if (!(await admin.waitForLeaders(physicalTopic(topic.name), topic.partitions, allBrokers))) leaderless.push(topic.name);
+    }
+    const outcome = await finalRead({
+      kafka: harnessKafka,
+      admin,
+      recorder,
+      topics: scenario.topics.map((topic) => ({ name: topic.name, physical: physicalTopic(topic.name), partitions: topic.partitions })),
+      runTag,
+      attemptMs: bounds.finalReadMs,
+      attempts: bounds.harnessAttempts,
+      ...(context.signal ? { signal: context.signal } : {}),
+    });
+    const events = recorder.close();
+    log(
+      `kafka: ${scenario.name}: finale in ${Math.round(performance.now() - finaleStarted)} ms: ${abandoned} operations abandoned, ` +
+        `${outcome.records} records read finally${outcome.complete ? "" : " (INCOMPLETE)"}${leaderless.length > 0 ? `, leaderless: ${leaderless.join(", ")}` : ""}; ${events.length} events`,
+    );
+    return { header: header(scenario, assignments, cluster.brokerIds), events: [...events] };
+  } finally {
+    await Promise.all([...producers.values()].map((producer) => producer.disconnect()));
+    await Promise.all([...consumers.values()].map((consumer) => consumer.close().catch(() => undefined)));
+    await admin.disconnect();
+    // Leave the cluster whole for the next scenario even when this one failed half-way.
+    if (nemesis !== null) {
+      const state = nemesis.state;
+      if (state.cuts.length > 0 || state.down.length > 0 || state.paused.length > 0) {
+        await cluster.heal().catch(() => undefined);
+        for (const node of state.paused) await cluster.resume(node).catch(() => undefined);
+        for (const node of state.down) await cluster.start(node).catch(() => undefined);
+      }
+    }
+  }
+}
+
+interface StepClients {
+  readonly producers: ReadonlyMap<string, ProducerClient>;
+  readonly consumers: ReadonlyMap<string, ConsumerClient>;
+  readonly nemesis: KafkaNemesis;
+}
+
+async function applyStep(step: Step, clients: StepClients): Promise<void> {
+  switch (step.op) {
+    case "send": {
+      const producer = clients.producers.get(step.client);
+      if (producer === undefined) throw new Error(`step send: client '${step.client}' is not a producer of the scenario`);
+      producer.send(step.topic, step.key, step.value, step.partition);
+      return;
+    }
+    case "poll":
+    case "assign":
+    case "seek": {
+      const consumer = clients.consumers.get(step.client);
+      if (consumer === undefined) throw new Error(`step ${step.op}: client '${step.client}' is not a consumer of the scenario`);
+      if (step.op === "poll") consumer.poll();
+      else if (step.op === "assign") consumer.assign(step.partitions);
+      else consumer.seek(step.topic, step.partition, step.offset);
+      return;
+    }
+    case "fault":
+      await clients.nemesis.apply(step.fault);
+      return;
+  }
+}

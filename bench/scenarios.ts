@@ -1,0 +1,72 @@
+/**
+ * Engine benchmarks for `npm run bench`: scenarios per second (run and judged), and per planted bug
+ * the median wall time and number of scenarios to catch it over several seeds. Kept short (2 cores
+ * are shared); BENCH_SCENARIOS and BENCH_SEEDS make it longer.
+ */
+import { performance } from "node:perf_hooks";
+import fc from "fast-check";
+import { presetByName, presetScenarioArbitrary } from "../properties/support/arbitrary.js";
+import { plantedBugCases } from "../properties/support/cases.js";
+import { createTarget } from "../properties/support/targets.js";
+import { runAndJudge } from "../properties/support/judge.js";
+import { searchScenarios } from "../properties/support/search.js";
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+function environmentCount(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1 || value > 100_000) throw new RangeError(`${name}=${process.env[name]} is not allowed; allowed: an integer in 1..100000`);
+  return value;
+}
+
+export async function benchScenarios(): Promise<void> {
+  const scenarios = environmentCount("BENCH_SCENARIOS", 200);
+  const seeds = environmentCount("BENCH_SEEDS", 3);
+  const target = await createTarget("engine");
+  const samples = fc.sample(presetScenarioArbitrary(presetByName("mixed"), { consumers: 1 }), { numRuns: scenarios, seed: 42 });
+  // Warm up the JIT on a few scenarios first, so the figure is the steady state.
+  for (const scenario of samples.slice(0, 10)) await runAndJudge(target, scenario);
+  let events = 0;
+  const started = performance.now();
+  for (const scenario of samples) events += (await runAndJudge(target, scenario)).history.events.length;
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`engine: ${scenarios} chaos scenarios run and judged in ${seconds.toFixed(2)} s: ${(scenarios / seconds).toFixed(1)} scenarios/s, ${Math.round(events / seconds)} history events/s`);
+
+  console.log(`planted bugs: median over ${seeds} seeds (search only, no shrinking; budget 2000 scenarios, as the planted-bug tests)`);
+  for (const planted of plantedBugCases) {
+    const buggy = await createTarget("engine", { plantedBugs: [planted.bug] });
+    const times: number[] = [];
+    const runs: number[] = [];
+    let missed = 0;
+    for (let seed = 1; seed <= seeds; seed++) {
+      const begin = performance.now();
+      const result = await searchScenarios({
+        target: buggy,
+        arbitrary: presetScenarioArbitrary(presetByName(planted.preset), {
+          ...(planted.consumers === undefined ? {} : { consumers: planted.consumers }),
+          ...(planted.faultKinds === undefined ? {} : { faultKinds: planted.faultKinds }),
+          ...(planted.intensity === undefined ? {} : { intensity: planted.intensity }),
+          ...(planted.pollWeight === undefined ? {} : { pollWeight: planted.pollWeight }),
+        }),
+        guarantees: planted.guarantees,
+        failOn: "violation",
+        numRuns: 2000,
+        seed,
+        endOnFailure: true,
+        timeLimitMs: 120_000,
+      });
+      if (!result.failed) missed++;
+      else {
+        times.push(performance.now() - begin);
+        runs.push(result.runs);
+      }
+    }
+    const caught = `${seeds - missed}/${seeds} seeds`;
+    console.log(`  ${planted.bug.padEnd(28)} caught in ${caught}; median ${median(times).toFixed(0)} ms, median ${median(runs)} scenarios (by ${planted.guarantees.join("/")})`);
+  }
+}

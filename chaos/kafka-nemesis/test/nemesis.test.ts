@@ -1,0 +1,86 @@
+import { describe, expect, test } from "vitest";
+import { KafkaNemesis, type ClusterControl } from "../index.js";
+import type { NemesisValue } from "../../../model/history/event.js";
+
+/** A cluster that only writes down what it was asked to do (the nemesis's bookkeeping is under test). */
+function recordingCluster(): { control: ClusterControl; calls: string[] } {
+  const calls: string[] = [];
+  const act = (name: string) => async (...args: string[]) => {
+    calls.push([name, ...args].join(" "));
+  };
+  const control: ClusterControl = {
+    bootstrapServers: ["127.0.0.1:1"],
+    brokerIds: [1, 2, 3],
+    nodeNames: ["broker-1", "broker-2", "broker-3"],
+    kill: act("kill"),
+    stop: act("stop"),
+    start: act("start"),
+    pause: act("pause"),
+    resume: act("resume"),
+    cut: act("cut"),
+    cutClients: act("cutClients"),
+    heal: act("heal"),
+    close: act("close"),
+  };
+  return { control, calls };
+}
+
+function nemesisWith(leader: number | null) {
+  const { control, calls } = recordingCluster();
+  const events: { f: string; type: string; value: NemesisValue }[] = [];
+  const nemesis = new KafkaNemesis({
+    cluster: control,
+    leaderOf: async () => leader,
+    log: {
+      invoke: (f, value) => {
+        events.push({ f, type: "invoke", value });
+        return { complete: (type, completion) => void events.push({ f, type, value: completion }) };
+      },
+    },
+  });
+  return { nemesis, calls, events };
+}
+
+describe("KafkaNemesis", () => {
+  test("kill-leader resolves the leader and records it", async () => {
+    const { nemesis, calls, events } = nemesisWith(2);
+    await nemesis.apply({ kind: "kill-leader", topic: "t", partition: 0 });
+    expect(calls).toEqual(["kill broker-2"]);
+    expect(events.map((event) => `${event.type} ${event.f}`)).toEqual(["invoke kill", "ok kill"]);
+    expect(events[1]?.value.nodes).toEqual(["broker-2"]);
+  });
+
+  test("restoreAll heals, resumes paused and restarts down nodes", async () => {
+    const { nemesis, calls } = nemesisWith(1);
+    await nemesis.apply({ kind: "pause", node: "broker-1" });
+    await nemesis.apply({ kind: "kill", node: "broker-3" });
+    await nemesis.apply({ kind: "isolate", node: "broker-2" });
+    calls.length = 0;
+    await nemesis.restoreAll();
+    expect(calls).toEqual(["heal", "resume broker-1", "start broker-3"]);
+    expect(nemesis.state).toEqual({ down: [], paused: [], cuts: [] });
+  });
+
+  test("a paused node is thawed before it is killed; restart of a running node does nothing", async () => {
+    const { nemesis, calls, events } = nemesisWith(1);
+    await nemesis.apply({ kind: "pause", node: "broker-1" });
+    await nemesis.apply({ kind: "kill", node: "broker-1" });
+    await nemesis.apply({ kind: "restart", node: "broker-2" });
+    expect(calls).toEqual(["pause broker-1", "resume broker-1", "kill broker-1"]);
+    expect(events.at(-1)?.value.description).toMatch(/already running/);
+  });
+
+  test("power loss and unknown nodes are refused", async () => {
+    const { nemesis, events } = nemesisWith(1);
+    await expect(nemesis.apply({ kind: "power-loss", node: "broker-1" })).rejects.toThrow(/power-loss/);
+    await expect(nemesis.apply({ kind: "kill", node: "broker-7" })).rejects.toThrow(/broker-7/);
+    expect(events.at(-1)).toMatchObject({ type: "info" });
+  });
+
+  test("no leader: nothing is cut and the event says so", async () => {
+    const { nemesis, calls, events } = nemesisWith(null);
+    await nemesis.apply({ kind: "isolate-leader", topic: "t", partition: 0 });
+    expect(calls).toEqual([]);
+    expect(events.at(-1)?.value.description).toMatch(/no leader/);
+  });
+});

@@ -1,0 +1,235 @@
+/**
+ * `kafka-harness verify`: the main job. Runs chaos scenarios for one configuration on a target, judges
+ * every history with the model, shows progress, and ends with one table per guarantee: promised?,
+ * runs, violations, observed allowed behaviour. Exit 0 when every promised guarantee held, 1 on a
+ * violation (the shrunk counterexample is written to a run directory), 2 on bad input.
+ */
+import type { GuaranteeId } from "../model/verdict.js";
+import type { FaultKind } from "../chaos/fault.js";
+import { allFaultKinds } from "../chaos/fault.js";
+import { defaultEpisodeKinds, episodeKinds } from "../chaos/arbitraries/faults.js";
+import { parseIntensity } from "../chaos/arbitraries/intensity.js";
+import { formatScenarioSize, scenarioSize } from "../chaos/arbitraries/scenario.js";
+import { guaranteeCatalogue } from "../properties/support/model.js";
+import { presetScenarioArbitrary } from "../properties/support/arbitrary.js";
+import { createTarget, knownTargetNames } from "../properties/support/targets.js";
+import { searchScenarios } from "../properties/support/search.js";
+import { VerdictTally } from "../properties/support/tally.js";
+import { writeRunDirectory } from "../properties/support/run-directory.js";
+import { knownPlantedBugs, parsePlantedBugs } from "../properties/support/counterexample.js";
+import { promisedViolations } from "../properties/support/judge.js";
+import { parseArguments, parseCount, parseDuration, single, UsageError, type OptionSpec } from "./arguments.js";
+import { resolveConfiguration } from "./configuration.js";
+import { formatTable } from "./table.js";
+import { configurationPresets } from "../fixtures/presets/index.js";
+
+export const verifyOptions: readonly OptionSpec[] = [
+  { name: "target" },
+  { name: "guarantees" },
+  { name: "runs" },
+  { name: "seed" },
+  { name: "intensity" },
+  { name: "time-budget" },
+  { name: "out" },
+  { name: "config", repeat: true },
+  { name: "faults" },
+  { name: "planted-bug" },
+  { name: "help", flag: true },
+];
+
+/** The guarantees the model judges today (the catalogue says which are checked). */
+export function checkedGuaranteeIds(): GuaranteeId[] {
+  return guaranteeCatalogue.filter((entry) => entry.checked).map((entry) => entry.id);
+}
+
+export function verifyHelp(): string {
+  const presets = Object.values(configurationPresets).map((preset) => `      ${preset.name.padEnd(24)} ${preset.summary}`);
+  return [
+    "Usage: kafka-harness verify [options]",
+    "",
+    "Runs random chaos scenarios (a workload of keyed sends and polls, with faults) for one configuration,",
+    "judges every history against Kafka's documented guarantees, and prints one table per guarantee:",
+    "whether this configuration promises it, runs, violations, and observed allowed behaviour.",
+    "",
+    "Options:",
+    `  --target engine|kafka     where scenarios run (default engine: deterministic, fast, shrinks; kafka: containers)`,
+    "  --guarantees D2,O3        guarantee ids to judge (default: every id the model checks:",
+    `                            ${checkedGuaranteeIds().join(",")})`,
+    "  --runs N                  scenarios to run (default 100)",
+    "  --seed S                  fast-check seed, to repeat a verify run exactly on the engine",
+    "  --intensity LEVEL         fault intensity: none, low, medium (default), high, or a number in 0..1",
+    "  --time-budget T           stop after this wall time, e.g. 60s, 5m (default 10m)",
+    "  --out DIR                 where a violation's run directory is written (default runs/)",
+    "  --config C                a preset name and/or key=value pairs in Kafka's names (repeatable),",
+    "                            e.g. --config acks-1 or --config durable,min.insync.replicas=1. Presets:",
+    ...presets,
+    `  --faults K,K              fault kinds to draw (default ${defaultEpisodeKinds.join(",")}; also power-loss on the engine)`,
+    "  --planted-bug B           engine only: switch on a planted bug to watch the harness catch it:",
+    `                            ${knownPlantedBugs.join(", ")}`,
+    "  --help                    this text",
+    "",
+    "Exit status: 0 every promised guarantee held; 1 a promised guarantee was violated; 2 bad input.",
+    "On a violation the run directory holds scenario.json, history.jsonl, verdict.json, report.md and",
+    "counterexample.json; `kafka-harness replay <dir>/counterexample.json` runs it again.",
+  ].join("\n");
+}
+
+export interface VerifyIo {
+  readonly out: (text: string) => void;
+  readonly progress: (text: string) => void;
+  /** Wall clock for the run directory's name; the CLI may read it, the engine never does. */
+  readonly now: () => Date;
+}
+
+const defaultIo: VerifyIo = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  progress: (text) => process.stderr.write(process.stderr.isTTY ? `\r${text}` : `${text}\n`),
+  now: () => new Date(),
+};
+
+function parseGuarantees(text: string | undefined): GuaranteeId[] {
+  const checked = checkedGuaranteeIds();
+  if (text === undefined) return checked;
+  const ids = text.split(",").map((id) => id.trim().toUpperCase()).filter((id) => id !== "");
+  if (ids.length === 0) throw new UsageError(`--guarantees ${JSON.stringify(text)} names no guarantee; allowed: ${checked.join(", ")}`);
+  for (const id of ids) if (!checked.includes(id as GuaranteeId)) throw new UsageError(`--guarantees: ${JSON.stringify(id)} is not allowed; allowed (checked by the model): ${checked.join(", ")}`);
+  return ids as GuaranteeId[];
+}
+
+function parseFaults(text: string | undefined, target: string): FaultKind[] {
+  if (text === undefined) return [...defaultEpisodeKinds];
+  const kinds = text.split(",").map((kind) => kind.trim()).filter((kind) => kind !== "");
+  for (const kind of kinds) {
+    if (!episodeKinds.includes(kind as FaultKind)) {
+      const undo = allFaultKinds.includes(kind as FaultKind) ? " (it is the undo step of another fault and comes with it)" : "";
+      throw new UsageError(`--faults: ${JSON.stringify(kind)} is not allowed${undo}; allowed: ${episodeKinds.join(", ")}`);
+    }
+    if (kind === "power-loss" && target !== "engine") throw new UsageError("--faults: power-loss is engine only (a container cannot lose its page cache)");
+  }
+  return kinds as FaultKind[];
+}
+
+function stamp(date: Date): string {
+  return date.toISOString().replace(/[:.]/g, "-");
+}
+
+export async function runVerify(argv: readonly string[], io: VerifyIo = defaultIo): Promise<number> {
+  const parsed = parseArguments(argv, verifyOptions);
+  if (parsed.flags.has("help")) {
+    io.out(verifyHelp());
+    return 0;
+  }
+  if (parsed.positionals.length > 0) throw new UsageError(`verify takes no positional arguments, got ${JSON.stringify(parsed.positionals)}; see --help`);
+  const targetName = single(parsed, "target") ?? "engine";
+  if (!knownTargetNames.includes(targetName)) throw new UsageError(`--target ${JSON.stringify(targetName)} is not allowed; allowed: ${knownTargetNames.join(", ")}`);
+  const guarantees = parseGuarantees(single(parsed, "guarantees"));
+  const runs = parseCount(single(parsed, "runs") ?? "100", "--runs", 1, 1_000_000);
+  const seedText = single(parsed, "seed");
+  const seed = seedText === undefined ? undefined : parseCount(seedText, "--seed", -0x7fff_ffff, 0x7fff_ffff);
+  const intensity = parseIntensity(single(parsed, "intensity") ?? "medium");
+  if (typeof intensity !== "number") throw new UsageError(`${intensity.field} ${JSON.stringify(intensity.value)} is not allowed; allowed: ${intensity.allowed}`);
+  const timeBudgetMs = parseDuration(single(parsed, "time-budget") ?? "10m", "--time-budget");
+  const outDirectory = single(parsed, "out") ?? "runs";
+  const configuration = resolveConfiguration(parsed.options.get("config") ?? []);
+  const faultKinds = parseFaults(single(parsed, "faults"), targetName);
+  const plantedBugText = single(parsed, "planted-bug");
+  let plantedBugs: ReturnType<typeof parsePlantedBugs> = [];
+  try {
+    plantedBugs = plantedBugText === undefined ? [] : parsePlantedBugs(plantedBugText);
+  } catch (error) {
+    throw new UsageError(`--planted-bug: ${(error as Error).message}`);
+  }
+  if (plantedBugs.length > 0 && targetName !== "engine") throw new UsageError("--planted-bug is engine only");
+
+  const target = await createTarget(targetName, { plantedBugs });
+  try {
+    io.out(`verify: configuration ${configuration.name} (${configuration.summary})`);
+    io.out(`verify: target ${target.name}${plantedBugs.length > 0 ? ` with planted bug ${plantedBugs.join(", ")}` : ""}, ${runs} runs, intensity ${intensity}, guarantees ${guarantees.join(",")}`);
+    const tally = new VerdictTally(guarantees);
+    const arbitrary = presetScenarioArbitrary(configuration, { name: `verify-${configuration.name}`, intensity, faultKinds, consumers: 1, supportedFaults: target.supportedFaults });
+    let violations = 0;
+    /** fast-check's path of the first violating scenario: the shrink starts from it. */
+    let firstViolation: number | undefined;
+    // Phase 1 runs every scenario (nothing fails), so the table counts all runs and all violations.
+    const survey = await searchScenarios({
+      target,
+      arbitrary,
+      guarantees,
+      failOn: "never",
+      numRuns: runs,
+      timeLimitMs: timeBudgetMs,
+      ...(seed === undefined ? {} : { seed }),
+      onRun: (run) => {
+        tally.add(run.verdict);
+        if (promisedViolations(run.verdict, guarantees).length > 0) {
+          violations++;
+          firstViolation ??= tally.runs - 1;
+        }
+        const allowed = [...tally.guarantees.values()].reduce((sum, entry) => sum + [...entry.allowed.values()].reduce((inner, kind) => inner + kind.anomalies, 0), 0);
+        io.progress(`runs ${tally.runs}/${runs}, violations ${violations}, observed allowed anomalies ${allowed}   `);
+      },
+    });
+    if (process.stderr.isTTY) io.progress("\n");
+    if (survey.error !== undefined) throw survey.error;
+    // Phase 2 replays the first violation from its path (same seed) and lets fast-check shrink it.
+    let shrinkRuns = 0;
+    const result =
+      firstViolation === undefined
+        ? undefined
+        : await searchScenarios({
+            target,
+            arbitrary,
+            guarantees,
+            failOn: "violation",
+            numRuns: 1,
+            seed: survey.seed,
+            path: String(firstViolation),
+            timeLimitMs: timeBudgetMs,
+            onRun: (run) => {
+              shrinkRuns++;
+              io.progress(`shrinking the first violation: ${shrinkRuns} attempts, now ${formatScenarioSize(scenarioSize(run.scenario))}   `);
+            },
+          });
+    if (result !== undefined && process.stderr.isTTY) io.progress("\n");
+
+    const rows = guarantees.map((id) => {
+      const entry = tally.guarantees.get(id);
+      const name = guaranteeCatalogue.find((candidate) => candidate.id === id)?.name ?? "";
+      // Runs without a single send promise nothing; "yes" means promised in every run that sent.
+      const promised = entry === undefined ? "-" : entry.promised === 0 ? "no" : entry.promised >= entry.active ? "yes" : `in ${entry.promised} of ${entry.active} runs with sends`;
+      const observed = tally.observedAllowed(id);
+      return [[id], [name], [promised], [String(entry?.runs ?? 0)], [String(entry?.violations ?? 0)], observed.length === 0 ? ["-"] : observed];
+    });
+    io.out("");
+    io.out(formatTable(["guarantee", "name", "promised", "runs", "violations", "observed allowed behaviour"], rows));
+    io.out("");
+    if (survey.interrupted) io.out(`verify: time budget reached after ${tally.runs} runs`);
+    if (result?.error !== undefined) throw result.error;
+    if (violations > 0 && (result === undefined || !result.failed || result.counterexample === undefined)) {
+      io.out(`VIOLATION in ${violations} of ${tally.runs} runs; the first did not fail again when replayed (a nondeterministic target?)`);
+      return 1;
+    }
+    if (result?.failed === true && result.counterexample !== undefined) {
+      const written = await writeRunDirectory(result.counterexample, {
+        outDirectory,
+        name: `${stamp(io.now())}-${configuration.name.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 60)}`,
+        target: target.name,
+        deterministic: target.deterministic,
+        plantedBugs,
+        fastCheck: { seed: result.seed, ...(result.path === undefined ? {} : { path: result.path }) },
+        guarantees,
+      });
+      const violated = promisedViolations(result.counterexample.verdict, guarantees);
+      io.out(`VIOLATION in ${violations} of ${tally.runs} runs; the first violates ${violated.map((guarantee) => guarantee.id).join(", ")}, shrunk in ${result.shrinks} steps to ${formatScenarioSize(scenarioSize(result.counterexample.scenario))}`);
+      for (const guarantee of violated) for (const anomaly of guarantee.anomalies.filter((candidate) => !candidate.allowed).slice(0, 3)) io.out(`  ${guarantee.id} ${anomaly.kind}: ${anomaly.message}`);
+      io.out(`run directory: ${written.directory}`);
+      io.out(`replay: ${written.replayCommands.join("   or   ")}`);
+      io.out(`fast-check: seed ${result.seed}, path "${result.path ?? ""}"`);
+      return 1;
+    }
+    io.out(`verify: every promised guarantee held in ${tally.runs} runs (fast-check seed ${survey.seed})`);
+    return 0;
+  } finally {
+    await target.close();
+  }
+}

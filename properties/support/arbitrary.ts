@@ -1,0 +1,45 @@
+/** Scenario arbitraries for a named configuration preset, as the properties and `verify` use them. */
+import type fc from "fast-check";
+import type { FaultKind } from "../../chaos/fault.js";
+import type { Scenario } from "../../chaos/scenario.js";
+import { scenarioArbitrary } from "../../chaos/arbitraries/scenario.js";
+import { defaultEpisodeKinds } from "../../chaos/arbitraries/faults.js";
+import { producerPresetArbitrary } from "../../chaos/arbitraries/config-space.js";
+import { configurationPresets, presetProducerConfigs, type ConfigurationPreset } from "../../fixtures/presets/index.js";
+
+export interface PresetArbitraryOptions {
+  readonly name?: string;
+  readonly consumers?: number;
+  readonly faultKinds?: readonly FaultKind[];
+  readonly intensity?: number;
+  readonly maxOperations?: number;
+  readonly maxProducers?: number;
+  readonly pollWeight?: number;
+  /** Fault kinds the target supports; kinds outside it are never drawn. */
+  readonly supportedFaults?: ReadonlySet<FaultKind>;
+}
+
+export function presetByName(name: string): ConfigurationPreset {
+  const preset = configurationPresets[name];
+  if (preset === undefined) throw new RangeError(`configuration preset ${JSON.stringify(name)} is not allowed; allowed: ${Object.keys(configurationPresets).join(", ")}`);
+  return preset;
+}
+
+export function presetScenarioArbitrary(preset: ConfigurationPreset, options: PresetArbitraryOptions = {}): fc.Arbitrary<Scenario> {
+  const configs = presetProducerConfigs(preset);
+  const named = Object.fromEntries(configs.map((config, index) => [String(index), config]));
+  const kinds = (options.faultKinds ?? defaultEpisodeKinds).filter((kind) => options.supportedFaults === undefined || options.supportedFaults.has(kind));
+  return scenarioArbitrary({
+    name: options.name ?? preset.name,
+    cluster: preset.cluster,
+    topic: preset.topic,
+    producerConfig: producerPresetArbitrary(named, Object.keys(named)),
+    maxProducers: options.maxProducers ?? 3,
+    maxConsumers: options.consumers ?? 1,
+    keys: 3,
+    maxOperations: options.maxOperations ?? 25,
+    pollWeight: options.pollWeight ?? 1,
+    intensity: options.intensity ?? 0.5,
+    faultKinds: kinds,
+  });
+}

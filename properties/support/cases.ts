@@ -1,0 +1,77 @@
+/**
+ * The property table, shared by the vitest files and `verify`: for each guarantee family, the
+ * configuration that promises its guarantees ("holds"), the nearest weaker configurations under which
+ * the harness must *find* the allowed violation ("teeth"), and the planted bugs each property must
+ * catch. One table, so the tests and the main command cannot drift apart.
+ */
+import type { FaultKind } from "../../chaos/fault.js";
+import type { GuaranteeId } from "../../model/verdict.js";
+import type { PlantedBug } from "../../engine/api.js";
+
+export type Family = "delivery" | "ordering" | "unclean-election" | "idempotence";
+
+export interface HoldsCase {
+  readonly family: Family;
+  /** What the property says, for the test name. */
+  readonly title: string;
+  readonly preset: string;
+  readonly guarantees: readonly GuaranteeId[];
+  readonly consumers?: number;
+  readonly faultKinds?: readonly FaultKind[];
+}
+
+export interface TeethCase {
+  readonly family: Family;
+  readonly title: string;
+  /** The nearest configuration that does not promise the guarantee. */
+  readonly preset: string;
+  /** The guarantees whose allowed anomalies must be observed (any of them). */
+  readonly guarantees: readonly GuaranteeId[];
+  readonly consumers?: number;
+  readonly faultKinds?: readonly FaultKind[];
+  readonly intensity?: number;
+}
+
+export interface PlantedBugCase {
+  readonly family: Family;
+  readonly bug: PlantedBug;
+  /** A configuration that promises what the bug breaks. */
+  readonly preset: string;
+  /** The property that must catch it: a promised violation of one of these. */
+  readonly guarantees: readonly GuaranteeId[];
+  readonly consumers?: number;
+  readonly faultKinds?: readonly FaultKind[];
+  readonly intensity?: number;
+  readonly pollWeight?: number;
+}
+
+const crashes: readonly FaultKind[] = ["kill", "kill-leader", "stop", "pause"];
+const partitions: readonly FaultKind[] = ["isolate", "isolate-leader", "split", "one-way", "bridge", "cut-client"];
+const everyFaultButPowerLoss: readonly FaultKind[] = [...crashes, ...partitions];
+/** Lost responses make producers retry: that is where sequence numbers matter. */
+const retryMakers: readonly FaultKind[] = ["cut-client", "one-way", "isolate-leader", "kill-leader", "pause"];
+
+export const holdsCases: readonly HoldsCase[] = [
+  { family: "delivery", title: "durable configuration (acks=all, RF=3, min ISR 2, unclean off)", preset: "durable", guarantees: ["D2", "D5", "D6", "D8", "D9", "D10"], consumers: 1, faultKinds: everyFaultButPowerLoss },
+  { family: "delivery", title: "at-most-once producers (acks=0, retries=0)", preset: "at-most-once", guarantees: ["D1", "D9", "D10"], consumers: 1, faultKinds: everyFaultButPowerLoss },
+  { family: "delivery", title: "acks=1 producers lose nothing outside the acks=1 window", preset: "acks-1", guarantees: ["D4", "D6", "D9", "D10"], consumers: 1, faultKinds: everyFaultButPowerLoss },
+  { family: "ordering", title: "partition order, key to partition, per-key order (idempotent or 1 in flight)", preset: "durable", guarantees: ["O1", "O2", "O3", "O4"], consumers: 2, faultKinds: everyFaultButPowerLoss },
+  { family: "unclean-election", title: "unclean election off: no acknowledged record lost while the ISR is down", preset: "clean-two-replicas", guarantees: ["D7"], consumers: 1, faultKinds: everyFaultButPowerLoss },
+  { family: "idempotence", title: "idempotent producers: no duplicates, no loss, order kept", preset: "idempotent", guarantees: ["D3", "O3"], faultKinds: retryMakers },
+];
+
+export const teethCases: readonly TeethCase[] = [
+  { family: "delivery", title: "acks=1: acknowledged records lost after a leader failure", preset: "acks-1", guarantees: ["D2", "D4", "D8"], faultKinds: ["kill-leader", "isolate-leader", "split"], intensity: 0.6 },
+  { family: "delivery", title: "retries without idempotence: a record appears twice (not at-most-once)", preset: "retries-no-idempotence", guarantees: ["D1", "D3"], faultKinds: retryMakers, intensity: 0.6 },
+  { family: "ordering", title: "5 in flight, retries, no idempotence: same-key records reordered", preset: "retries-no-idempotence", guarantees: ["O3"], faultKinds: retryMakers, intensity: 0.6 },
+  { family: "unclean-election", title: "unclean election on: an out-of-sync leader loses acknowledged records", preset: "unclean", guarantees: ["D7", "D2", "D6", "D9"], consumers: 1, faultKinds: ["kill", "kill-leader", "isolate", "pause"], intensity: 0.8 },
+  { family: "idempotence", title: "idempotence off with retries: duplicates", preset: "retries-no-idempotence", guarantees: ["D3", "D1"], faultKinds: retryMakers, intensity: 0.6 },
+];
+
+export const plantedBugCases: readonly PlantedBugCase[] = [
+  { family: "delivery", bug: "early-ack", preset: "durable", guarantees: ["D2"], faultKinds: ["kill-leader", "isolate-leader", "split"], intensity: 0.6 },
+  { family: "delivery", bug: "truncate-to-high-watermark", preset: "durable", guarantees: ["D2", "D9"], faultKinds: ["kill-leader", "kill", "isolate-leader", "pause"], intensity: 0.8 },
+  { family: "delivery", bug: "high-watermark-at-log-end", preset: "durable", guarantees: ["D6"], consumers: 1, pollWeight: 4, faultKinds: ["kill-leader", "isolate-leader", "split"], intensity: 0.6 },
+  { family: "unclean-election", bug: "unclean-election-always", preset: "clean-two-replicas", guarantees: ["D7", "D2"], consumers: 1, faultKinds: ["kill", "kill-leader", "isolate", "pause"], intensity: 0.8 },
+  { family: "idempotence", bug: "no-sequence-check", preset: "idempotent", guarantees: ["D3", "O3"], faultKinds: retryMakers, intensity: 0.6 },
+];

@@ -1,0 +1,45 @@
+/**
+ * Run counts and seeds come from the environment, so `npm test` stays quick (small defaults) and a
+ * nightly command runs many more scenarios with the same files:
+ *   HARNESS_RUNS   scenarios per "holds" property (default given by each file, small)
+ *   HARNESS_BUDGET scenarios a teeth or planted-bug search may try before giving up (default 200)
+ *   HARNESS_SEED   fast-check seed (default: fast-check picks one and prints it on failure)
+ *   HARNESS_TARGET engine (default) or kafka (adds the kafka target to targetsUnderTest)
+ */
+function positiveInteger(name: string, fallback: number, max: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === "") return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new RangeError(`environment ${name}=${JSON.stringify(text)} is not allowed; allowed: an integer in 1..${max}`);
+  }
+  return value;
+}
+
+export function harnessRuns(fallback: number): number {
+  return positiveInteger("HARNESS_RUNS", fallback, 1_000_000);
+}
+
+export function harnessBudget(fallback: number): number {
+  return positiveInteger("HARNESS_BUDGET", fallback, 1_000_000);
+}
+
+export function harnessSeed(): number | undefined {
+  const text = process.env.HARNESS_SEED;
+  if (text === undefined || text === "") return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || Math.abs(value) > 0x7fff_ffff) {
+    throw new RangeError(`environment HARNESS_SEED=${JSON.stringify(text)} is not allowed; allowed: an integer in -2147483647..2147483647`);
+  }
+  return value;
+}
+
+export function harnessTargetNames(): string[] {
+  const text = process.env.HARNESS_TARGET ?? "engine";
+  const names = text.split(",").map((name) => name.trim()).filter((name) => name !== "");
+  for (const name of names) {
+    if (name !== "engine" && name !== "kafka") throw new RangeError(`environment HARNESS_TARGET=${JSON.stringify(text)} is not allowed; allowed: engine, kafka, or engine,kafka`);
+  }
+  // The engine always runs: it is the target that shrinks.
+  return ["engine", ...names.filter((name) => name !== "engine")];
+}

@@ -1,0 +1,192 @@
+/**
+ * Registers the three kinds of property tests for a family, on every target under test:
+ *   holds   - configurations that promise the guarantees: no violation in many random chaos scenarios;
+ *   teeth   - the nearest weaker configuration: the allowed violation is found within a budget;
+ *   planted - every planted engine bug is caught by its property, and the shrunk counterexample is small.
+ * Counts come from the environment (environment.ts), so `npm test` is quick and nightly runs are long.
+ */
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect, test } from "vitest";
+import type { GuaranteeId } from "../../model/verdict.js";
+import type { Target } from "../../adapters/target.js";
+import { formatScenarioSize, scenarioSize } from "../../chaos/arbitraries/scenario.js";
+import { presetByName, presetScenarioArbitrary } from "./arbitrary.js";
+import { harnessBudget, harnessRuns, harnessSeed } from "./environment.js";
+import { allowedAnomalies, promisedViolations, runAndJudge } from "./judge.js";
+import { searchScenarios, type SearchResult } from "./search.js";
+import { createTarget, targetsUnderTest } from "./targets.js";
+import { writeRunDirectory } from "./run-directory.js";
+import type { Family, HoldsCase, PlantedBugCase, TeethCase } from "./cases.js";
+import { holdsCases, plantedBugCases, teethCases } from "./cases.js";
+
+/**
+ * Shrunk planted-bug counterexamples must be at most this big (faults, producers, sends). Drawn
+ * scenarios have up to 25 operations, 3 producers and 7 faults; typical shrunk ones have 1-3 sends and
+ * 1-3 faults, and these bounds leave room for fast-check's occasional local minimum.
+ */
+export const smallCounterexample = { faults: 5, producers: 2, sends: 15 } as const;
+
+const defaultRuns = 20;
+const defaultBudget = 2000;
+/** Wall-clock bound on one search including shrinking; past it fast-check reports what it has. */
+const searchTimeLimitMs = 60_000;
+const testTimeoutMs = 150_000;
+
+function outDirectory(): string {
+  return process.env.HARNESS_OUT ?? join(tmpdir(), "kafka-harness-runs");
+}
+
+function describeSearch(result: SearchResult): string {
+  const size = result.counterexample === undefined ? "no counterexample" : formatScenarioSize(scenarioSize(result.counterexample.scenario));
+  const before = result.firstFailure === undefined ? "" : ` from ${scenarioSize(result.firstFailure.scenario).steps} steps`;
+  return `after ${result.runs} run(s), ${result.shrinks} shrink step(s)${before} -> ${size} (fast-check seed ${result.seed}, path "${result.path ?? ""}")`;
+}
+
+async function explainFailure(target: Target, result: SearchResult, plantedBugs: readonly string[], guarantees: readonly GuaranteeId[]): Promise<string> {
+  if (result.error !== undefined) return `the target or the model threw: ${(result.error as Error).stack ?? String(result.error)}`;
+  if (result.counterexample === undefined) return "failed without a counterexample";
+  const written = await writeRunDirectory(result.counterexample, {
+    outDirectory: outDirectory(),
+    name: `${result.counterexample.scenario.name}-seed${result.seed}`,
+    target: target.name,
+    deterministic: target.deterministic,
+    plantedBugs: plantedBugs as never,
+    fastCheck: { seed: result.seed, ...(result.path === undefined ? {} : { path: result.path }) },
+    guarantees,
+  });
+  const messages = promisedViolations(result.counterexample.verdict, guarantees).flatMap((guarantee) => guarantee.anomalies.filter((anomaly) => !anomaly.allowed).slice(0, 3).map((anomaly) => `${guarantee.id}: ${anomaly.message}`));
+  return `${messages.join("\n")}\nrun directory: ${written.directory}\nreplay: ${written.replayCommands.join("  or  ")}`;
+}
+
+export async function registerHolds(family: Family): Promise<void> {
+  const targets = await targetsUnderTest();
+  for (const holds of holdsCases.filter((entry) => entry.family === family)) {
+    for (const target of targets) registerHoldsCase(holds, target);
+  }
+}
+
+/** Real Kafka runs a scenario in tens of seconds, not milliseconds: far fewer by default. */
+const slowTargetRuns = 3;
+const slowTargetBudget = 20;
+
+function registerHoldsCase(holds: HoldsCase, target: Target): void {
+  const runs = harnessRuns(target.deterministic ? defaultRuns : slowTargetRuns);
+  test(`holds [${target.name}] ${holds.guarantees.join(",")}: ${holds.title} (${runs} scenarios)`, { timeout: testTimeoutMs }, async () => {
+    const promisedIn = new Map<GuaranteeId, number>();
+    const seed = harnessSeed();
+    const result = await searchScenarios({
+      target,
+      arbitrary: presetScenarioArbitrary(presetByName(holds.preset), {
+        name: `holds-${holds.preset}`,
+        ...(holds.consumers === undefined ? {} : { consumers: holds.consumers }),
+        ...(holds.faultKinds === undefined ? {} : { faultKinds: holds.faultKinds }),
+        supportedFaults: target.supportedFaults,
+      }),
+      guarantees: holds.guarantees,
+      failOn: "violation",
+      numRuns: runs,
+      ...(seed === undefined ? {} : { seed }),
+      onRun: (run, shrinking) => {
+        if (shrinking) return;
+        for (const guarantee of run.verdict.guarantees) if (guarantee.status === "holds" || guarantee.status === "violated") promisedIn.set(guarantee.id, (promisedIn.get(guarantee.id) ?? 0) + 1);
+      },
+    });
+    if (result.failed) expect.fail(`a promised guarantee is violated ${describeSearch(result)}\n${await explainFailure(target, result, [], holds.guarantees)}`);
+    // A property over a configuration that promises nothing would pass vacuously: check it promised each one.
+    for (const id of holds.guarantees) expect(promisedIn.get(id) ?? 0, `${id} was never promised by preset ${holds.preset}`).toBeGreaterThan(0);
+  });
+}
+
+export async function registerTeeth(family: Family): Promise<void> {
+  const targets = await targetsUnderTest();
+  for (const teeth of teethCases.filter((entry) => entry.family === family)) {
+    for (const target of targets) registerTeethCase(teeth, target);
+  }
+}
+
+function registerTeethCase(teeth: TeethCase, target: Target): void {
+  const budget = harnessBudget(target.deterministic ? defaultBudget : slowTargetBudget);
+  test(`teeth [${target.name}] ${teeth.guarantees.join("/")}: ${teeth.title} (found within ${budget} scenarios)`, { timeout: testTimeoutMs }, async () => {
+    const seed = harnessSeed();
+    const result = await searchScenarios({
+      target,
+      arbitrary: presetScenarioArbitrary(presetByName(teeth.preset), {
+        name: `teeth-${teeth.preset}`,
+        ...(teeth.consumers === undefined ? {} : { consumers: teeth.consumers }),
+        ...(teeth.faultKinds === undefined ? {} : { faultKinds: teeth.faultKinds }),
+        ...(teeth.intensity === undefined ? {} : { intensity: teeth.intensity }),
+        supportedFaults: target.supportedFaults,
+      }),
+      guarantees: teeth.guarantees,
+      failOn: "anomaly",
+      numRuns: budget,
+      timeLimitMs: searchTimeLimitMs,
+      ...(seed === undefined ? {} : { seed }),
+    });
+    expect(result.failed, `no allowed violation of ${teeth.guarantees.join("/")} found in ${result.runs} scenarios`).toBe(true);
+    const counterexample = result.counterexample;
+    if (counterexample === undefined) return expect.fail(await explainFailure(target, result, [], teeth.guarantees));
+    const violations = promisedViolations(counterexample.verdict, teeth.guarantees);
+    if (violations.length > 0) expect.fail(`found a violation of a PROMISED guarantee instead of allowed behaviour:\n${await explainFailure(target, result, [], teeth.guarantees)}`);
+    const anomalies = allowedAnomalies(counterexample.verdict, teeth.guarantees);
+    expect(anomalies.length).toBeGreaterThan(0);
+    const first = anomalies[0];
+    console.log(
+      `teeth ${teeth.guarantees.join("/")} (${teeth.preset}): observed allowed behaviour ${describeSearch(result)}; ${anomalies.length} allowed anomalies, e.g. ${first?.guarantee} ${first?.kind}: ${first?.message}${first?.explanation === undefined ? "" : ` (${first.explanation})`}`,
+    );
+  });
+}
+
+export function registerPlantedBugs(family: Family): void {
+  for (const planted of plantedBugCases.filter((entry) => entry.family === family)) registerPlantedBugCase(planted);
+}
+
+function registerPlantedBugCase(planted: PlantedBugCase): void {
+  const budget = harnessBudget(defaultBudget);
+  test(`planted bug [engine] ${planted.bug} is caught by ${planted.guarantees.join("/")} within ${budget} scenarios, shrunk small`, { timeout: testTimeoutMs }, async () => {
+    const buggy = await createTarget("engine", { plantedBugs: [planted.bug] });
+    const seed = harnessSeed();
+    const result = await searchScenarios({
+      target: buggy,
+      arbitrary: presetScenarioArbitrary(presetByName(planted.preset), {
+        name: `planted-${planted.bug}`,
+        ...(planted.consumers === undefined ? {} : { consumers: planted.consumers }),
+        ...(planted.faultKinds === undefined ? {} : { faultKinds: planted.faultKinds }),
+        ...(planted.intensity === undefined ? {} : { intensity: planted.intensity }),
+        ...(planted.pollWeight === undefined ? {} : { pollWeight: planted.pollWeight }),
+      }),
+      guarantees: planted.guarantees,
+      failOn: "violation",
+      numRuns: budget,
+      timeLimitMs: searchTimeLimitMs,
+      ...(seed === undefined ? {} : { seed }),
+    });
+    expect(result.failed, `planted bug ${planted.bug} was not caught in ${result.runs} scenarios`).toBe(true);
+    const counterexample = result.counterexample;
+    if (counterexample === undefined) return expect.fail(await explainFailure(buggy, result, [planted.bug], planted.guarantees));
+    const violated = promisedViolations(counterexample.verdict, planted.guarantees).map((guarantee) => guarantee.id);
+    expect(violated.length).toBeGreaterThan(0);
+    const written = await writeRunDirectory(counterexample, {
+      outDirectory: outDirectory(),
+      name: `planted-${planted.bug}-seed${result.seed}`,
+      target: "engine",
+      deterministic: true,
+      plantedBugs: [planted.bug],
+      fastCheck: { seed: result.seed, ...(result.path === undefined ? {} : { path: result.path }) },
+      guarantees: planted.guarantees,
+      description: `planted bug ${planted.bug} violates ${violated.join(", ")}`,
+    });
+    const size = scenarioSize(counterexample.scenario);
+    console.log(`planted ${planted.bug}: caught as ${violated.join(", ")} ${describeSearch(result)}; counterexample: ${written.counterexampleFile}`);
+    // The same scenario on the engine without the bug keeps its promises: the bug is the cause.
+    const clean = await runAndJudge(await createTarget("engine"), counterexample.scenario);
+    expect(promisedViolations(clean.verdict, planted.guarantees).map((guarantee) => guarantee.id)).toEqual([]);
+    if (result.firstFailure !== undefined) expect(size.steps).toBeLessThanOrEqual(scenarioSize(result.firstFailure.scenario).steps);
+    if (!result.interrupted) {
+      expect(size.faults).toBeLessThanOrEqual(smallCounterexample.faults);
+      expect(size.producers).toBeLessThanOrEqual(smallCounterexample.producers);
+      expect(size.sends).toBeLessThanOrEqual(smallCounterexample.sends);
+    }
+  });
+}
