@@ -105,7 +105,11 @@ export interface Consumer {
   readonly id: string;
   assign(partitions: readonly EngineTopicPartition[]): void;
   seek(partition: EngineTopicPartition, offset: number): void;
-  /** Fetches from each assigned partition's leader, below the high watermark. */
+  /**
+   * Fetches from each assigned partition's leader, below the high watermark. After a leader change a
+   * position is validated (KIP-320): if the new leader's log diverged below it, the consumer resets to
+   * the divergence point (LogTruncationException with auto.offset.reset=none).
+   */
   poll(done: (result: PollResult) => void): void;
   close(): void;
 }

@@ -153,6 +153,8 @@ export class Broker implements ReplicaHost {
         return this.onFetch(from, message);
       case "list-offsets":
         return this.onListOffsets(from, message);
+      case "offsets-for-leader-epoch":
+        return this.onOffsetsForLeaderEpoch(from, message);
       default:
         return;
     }
@@ -275,5 +277,11 @@ export class Broker implements ReplicaHost {
     }
     const offset = request.earliest ? replica.log.startOffset : replica.highWatermark;
     this.send(from, { kind: "list-offsets-response", requestId: request.requestId, error: null, offset });
+  }
+
+  private onOffsetsForLeaderEpoch(from: string, request: Extract<Message, { kind: "offsets-for-leader-epoch" }>): void {
+    const replica = this.replica(request.topic, request.partition);
+    const answer = replica === undefined ? { error: "NOT_LEADER_OR_FOLLOWER" as const, epoch: -1, endOffset: -1 } : replica.endOffsetForConsumer(request.currentLeaderEpoch, request.leaderEpoch);
+    this.send(from, { kind: "offsets-for-leader-epoch-response", requestId: request.requestId, ...answer });
   }
 }

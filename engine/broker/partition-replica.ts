@@ -450,6 +450,14 @@ export class PartitionReplica {
     return result(null, batches);
   }
 
+  /** OffsetsForLeaderEpoch for a consumer (KIP-320): where `epoch` ends in this leader's log. */
+  endOffsetForConsumer(currentLeaderEpoch: number, epoch: number): { error: ErrorCode | null; epoch: number; endOffset: number } {
+    const epochError = this.checkEpoch(currentLeaderEpoch);
+    if (epochError !== null) return { error: epochError, epoch: -1, endOffset: -1 };
+    const end = this.log.epochCache.endOffsetFor(epoch, this.log.logEndOffset);
+    return { error: null, epoch: end.epoch, endOffset: end.endOffset };
+  }
+
   // ---------------------------------------------------------------- follower
 
   private sendFetch(): void {

@@ -17,18 +17,34 @@ interface PollState {
   progressed: boolean;
 }
 
+/**
+ * A consumer's position in one partition (immutable: every change makes a new one, so a response can
+ * tell whether the position it was asked for is still current). KIP-320: `offsetEpoch` is the leader
+ * epoch of the last record consumed (-1 when unknown: after a seek or an offset reset), `leaderEpoch`
+ * the partition leader epoch the position was last valid under. When metadata shows a newer leader
+ * epoch, a position with a known `offsetEpoch` is validated before fetching again.
+ */
+interface Position {
+  readonly offset: number;
+  readonly offsetEpoch: number;
+  readonly leaderEpoch: number;
+}
+
 /** Fetch rounds one poll may run at most (each waits fetch.max.wait.ms), a bound on a poll's work. */
 const maxRoundsPerPoll = 10_000;
 
 /**
  * The consumer with manual assignment: positions per partition (seek, or auto.offset.reset through
  * ListOffsets), fetches from each partition's leader with the leader epoch it knows, and returns only
- * what the leader serves below its high watermark. Between empty fetch rounds it waits
+ * what the leader serves below its high watermark. After a leader change it validates its position
+ * against the new leader's log (KIP-320) and resets to where the logs diverge if it was truncated. Between empty fetch rounds it waits
  * fetch.max.wait.ms, as the broker's long poll would.
  */
 export class ConsumerClient implements Consumer {
   private assignment: EngineTopicPartition[] = [];
-  private readonly positions = new Map<string, number | null>();
+  private readonly positions = new Map<string, Position | null>();
+  /** Partitions with an OffsetsForLeaderEpoch request in flight (the request id). */
+  private readonly validating = new Map<string, number>();
   private readonly metadata: ClientMetadata;
   private poll_: PollState | null = null;
   private requestCounter = 0;
@@ -62,7 +78,8 @@ export class ConsumerClient implements Consumer {
     if (!this.assignment.some((entry) => entry.topic === partition.topic && entry.partition === partition.partition)) {
       throw new Error(`seek partition: ${key} is not assigned to ${this.id}`);
     }
-    this.positions.set(key, offset);
+    // Java's seek(offset) carries no epoch, so the new position needs no validation.
+    this.positions.set(key, { offset, offsetEpoch: -1, leaderEpoch: -1 });
   }
 
   poll(done: (result: PollResult) => void): void {
@@ -105,6 +122,7 @@ export class ConsumerClient implements Consumer {
     if (state.finished || this.closed) return;
     this.rounds++;
     const byLeader = new Map<number, ConsumerFetchPartition[]>();
+    const positionsAsked = new Map<string, Position>();
     let needMetadata = false;
     for (const { topic, partition } of this.assignment) {
       this.metadata.want(topic);
@@ -114,7 +132,7 @@ export class ConsumerClient implements Consumer {
         continue;
       }
       const key = `${topic}-${partition}`;
-      const position = this.positions.get(key);
+      let position = this.positions.get(key);
       if (position === undefined || position === null) {
         if (this.settings.autoOffsetReset === "none") {
           state.failure = `NoOffsetForPartitionException: no position for ${key} and auto.offset.reset=none`;
@@ -123,15 +141,26 @@ export class ConsumerClient implements Consumer {
         this.listOffsets(state, leader.leader, topic, partition);
         continue;
       }
+      if (this.validating.has(key)) continue;
+      if (position.leaderEpoch !== leader.leaderEpoch) {
+        if (position.offsetEpoch >= 0 && position.leaderEpoch >= 0) {
+          this.validatePosition(state, leader.leader, leader.leaderEpoch, topic, partition, position);
+          continue;
+        }
+        // Nothing consumed since the position was set: nothing to validate (as Java skips it).
+        position = { ...position, leaderEpoch: leader.leaderEpoch };
+        this.positions.set(key, position);
+      }
       let list = byLeader.get(leader.leader);
       if (list === undefined) {
         list = [];
         byLeader.set(leader.leader, list);
       }
-      list.push({ topic, partition, fetchOffset: position, currentLeaderEpoch: leader.leaderEpoch });
+      list.push({ topic, partition, fetchOffset: position.offset, currentLeaderEpoch: leader.leaderEpoch });
+      positionsAsked.set(key, position);
     }
     if (needMetadata) this.metadata.refresh();
-    for (const [brokerId, partitions] of byLeader) this.fetch(state, brokerId, partitions);
+    for (const [brokerId, partitions] of byLeader) this.fetch(state, brokerId, partitions, positionsAsked);
     if (state.outstanding === 0) this.afterResponses(state);
   }
 
@@ -176,27 +205,66 @@ export class ConsumerClient implements Consumer {
       }
       const key = `${topic}-${partition}`;
       if (this.positions.get(key) == null && this.assignment.some((entry) => entry.topic === topic && entry.partition === partition)) {
-        this.positions.set(key, response.offset);
+        const leaderEpoch = this.metadata.leader(topic, partition)?.leaderEpoch ?? -1;
+        this.positions.set(key, { offset: response.offset, offsetEpoch: -1, leaderEpoch });
         state.progressed = true;
       }
     });
   }
 
-  private fetch(state: PollState, brokerId: number, partitions: ConsumerFetchPartition[]): void {
+  /**
+   * KIP-320: asks the leader where the epoch of the last consumed record ends in its log. Below the
+   * position means the log was truncated under the consumer (an unclean election, or a lost unflushed
+   * suffix): the consumer resets to that divergence point (or fails with auto.offset.reset=none),
+   * instead of skipping the new leader's records at offsets it had already consumed elsewhere.
+   */
+  private validatePosition(state: PollState, brokerId: number, currentLeaderEpoch: number, topic: string, partition: number, asked: Position): void {
+    const requestId = ++this.requestCounter;
+    const key = `${topic}-${partition}`;
+    this.validating.set(key, requestId);
+    const message: Message = { kind: "offsets-for-leader-epoch", requestId, topic, partition, currentLeaderEpoch, leaderEpoch: asked.offsetEpoch };
+    this.request(state, brokerId, message, (response) => {
+      if (this.validating.get(key) === requestId) this.validating.delete(key);
+      if (this.positions.get(key) !== asked) return;
+      if (response === null || response.kind !== "offsets-for-leader-epoch-response" || response.error !== null) {
+        this.metadata.refresh();
+        return;
+      }
+      state.progressed = true;
+      const truncated = response.epoch < 0 || response.endOffset < 0 || response.endOffset < asked.offset;
+      if (!truncated) {
+        this.positions.set(key, { ...asked, leaderEpoch: currentLeaderEpoch });
+        return;
+      }
+      const known = response.epoch >= 0 && response.endOffset >= 0;
+      this.context.trace.record(this.now, this.node.name, `truncation detected ${key} at ${asked.offset} epoch ${asked.offsetEpoch}: ${known ? `diverges at ${response.endOffset}` : "epoch unknown to the leader"}`);
+      if (this.settings.autoOffsetReset === "none") {
+        if (!state.finished) state.failure = `LogTruncationException: ${key} truncated below offset ${asked.offset}${known ? `, diverging at ${response.endOffset}` : ""}`;
+        return;
+      }
+      // Java resets to the first offset known to diverge; with no common epoch, by auto.offset.reset.
+      this.positions.set(key, known ? { offset: response.endOffset, offsetEpoch: response.epoch, leaderEpoch: currentLeaderEpoch } : null);
+    });
+  }
+
+  private fetch(state: PollState, brokerId: number, partitions: ConsumerFetchPartition[], positionsAsked: ReadonlyMap<string, Position>): void {
     const requestId = ++this.requestCounter;
     this.request(state, brokerId, { kind: "fetch", requestId, readCommitted: this.settings.readCommitted, maxBytes: this.settings.maxPartitionFetchBytes, partitions }, (response) => {
       if (response === null || response.kind !== "fetch-response") {
         this.metadata.refresh();
         return;
       }
-      response.results.forEach((result, index) => this.takeRecords(state, partitions[index]!, result));
+      response.results.forEach((result, index) => {
+        const requested = partitions[index]!;
+        this.takeRecords(state, requested, positionsAsked.get(`${requested.topic}-${requested.partition}`)!, result);
+      });
     });
   }
 
-  private takeRecords(state: PollState, requested: ConsumerFetchPartition, result: ConsumerFetchResult): void {
+  private takeRecords(state: PollState, requested: ConsumerFetchPartition, asked: Position, result: ConsumerFetchResult): void {
     if (state.finished) return;
     const key = `${requested.topic}-${requested.partition}`;
-    if (this.positions.get(key) !== requested.fetchOffset) return;
+    if (this.positions.get(key) !== asked) return;
     if (result.error === "OFFSET_OUT_OF_RANGE") {
       this.positions.set(key, null);
       if (this.settings.autoOffsetReset === "none") state.failure = `OffsetOutOfRangeException: ${key} offset ${requested.fetchOffset}`;
@@ -207,6 +275,7 @@ export class ConsumerClient implements Consumer {
       return;
     }
     let position = requested.fetchOffset;
+    let offsetEpoch = asked.offsetEpoch;
     for (const batch of result.batches) {
       for (let index = 0; index < batch.records.length; index++) {
         const offset = batch.baseOffset + index;
@@ -215,9 +284,10 @@ export class ConsumerClient implements Consumer {
         const record = batch.records[index]!;
         state.records.push({ topic: requested.topic, partition: requested.partition, offset, key: record.key, value: record.value });
         position = offset + 1;
+        offsetEpoch = batch.leaderEpoch;
       }
     }
-    this.positions.set(key, position);
+    if (position !== asked.offset) this.positions.set(key, { offset: position, offsetEpoch, leaderEpoch: requested.currentLeaderEpoch });
   }
 }
 

@@ -56,14 +56,21 @@ const retriableErrors: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 /**
  * The Java producer's behaviour that matters for guarantees: the default partitioner (murmur2 for
  * keys, sticky for null keys), an accumulator with linger.ms and batch.size, a sender limited by
- * max.in.flight.requests.per.connection, retries with retry.backoff.ms bounded by retries and
- * delivery.timeout.ms, request.timeout.ms, metadata refresh on leader errors, and idempotence
- * (InitProducerId, per-partition sequences, in-order retries).
+ * max.in.flight.requests.per.connection (and, at 1, one batch in flight per partition), retries
+ * with retry.backoff.ms bounded by retries and delivery.timeout.ms, request.timeout.ms, metadata
+ * refresh on leader errors, and idempotence (InitProducerId, per-partition sequences, in-order retries).
  */
 export class ProducerClient implements Producer {
   private readonly queues = new Map<string, ProducerBatch[]>();
   private readonly inFlight = new Map<number, InFlightRequest>();
   private readonly inFlightPerBroker = new Map<number, number>();
+  /**
+   * Partitions (queue keys) with a batch in flight, when max.in.flight.requests.per.connection=1: the
+   * Java sender mutes such a partition (guaranteeMessageOrder) until the batch completes, because the
+   * per-connection limit alone lets the next batch go to a new leader while the first is still
+   * unanswered by the old one, and the retried first batch would then land after the second.
+   */
+  private readonly mutedPartitions = new Set<string>();
   private readonly metadata: ClientMetadata;
   private readonly waiting: { topic: string; key: string | null; value: string; partition: number | undefined; done: Done; settled: boolean }[] = [];
   private readonly sticky = new Map<string, { partition: number; bytes: number }>();
@@ -91,6 +98,11 @@ export class ProducerClient implements Producer {
     private readonly settings: ProducerSettings,
   ) {
     this.metadata = new ClientMetadata(node, context, () => ++this.requestCounter, settings.requestTimeoutMs, settings.retryBackoffMs, () => this.onMetadata());
+  }
+
+  /** The Java client's guaranteeMessageOrder: one batch per partition in flight, whatever the leader. */
+  private get guaranteesMessageOrder(): boolean {
+    return this.settings.maxInFlight === 1;
   }
 
   private get now(): number {
@@ -130,6 +142,7 @@ export class ProducerClient implements Producer {
     for (const request of this.inFlight.values()) unresolved.push(...request.batches);
     for (const queue of this.queues.values()) unresolved.push(...queue);
     this.inFlight.clear();
+    this.mutedPartitions.clear();
     this.queues.clear();
     for (const batch of unresolved) this.finish(batch, { type: "info", error: "producer closed before the send completed" });
   }
@@ -260,6 +273,7 @@ export class ProducerClient implements Producer {
           leaderMissing = true;
           continue;
         }
+        if (this.mutedPartitions.has(batch.key)) continue;
         const full = batch.bytes >= this.settings.batchSize || queue.length > 1 || batch.sealed;
         const readyAt = batch.attempts > 0 ? batch.retryAtMs : full ? batch.createdMs : batch.createdMs + this.settings.lingerMs;
         if (readyAt > this.now) {
@@ -339,6 +353,12 @@ export class ProducerClient implements Producer {
       }
       return;
     }
+    if (this.guaranteesMessageOrder) {
+      for (const batch of batches) {
+        assert(!this.mutedPartitions.has(batch.key), `${this.id}: ${batch.key} sent while muted`);
+        this.mutedPartitions.add(batch.key);
+      }
+    }
     this.inFlight.set(requestId, { brokerId, batches });
     this.inFlightPerBroker.set(brokerId, (this.inFlightPerBroker.get(brokerId) ?? 0) + 1);
     this.node.timer(this.settings.requestTimeoutMs, () => {
@@ -355,6 +375,9 @@ export class ProducerClient implements Producer {
     if (request === undefined) return;
     this.inFlight.delete(requestId);
     this.inFlightPerBroker.set(request.brokerId, (this.inFlightPerBroker.get(request.brokerId) ?? 1) - 1);
+    // Unmuted before the outcome is handled: a retried batch is re-queued at the front and is the
+    // partition's next send, exactly as in the Java sender (completeBatch unmutes, reenqueue adds first).
+    for (const batch of request.batches) this.mutedPartitions.delete(batch.key);
     for (const batch of request.batches) {
       const result = results.find((entry) => entry.topic === batch.topic && entry.partition === batch.partition);
       batch.inFlight = false;

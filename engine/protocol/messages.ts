@@ -125,4 +125,22 @@ export type Message =
   | { readonly kind: "fetch"; readonly requestId: number; readonly readCommitted: boolean; readonly maxBytes: number; readonly partitions: readonly ConsumerFetchPartition[] }
   | { readonly kind: "fetch-response"; readonly requestId: number; readonly results: readonly ConsumerFetchResult[] }
   | { readonly kind: "list-offsets"; readonly requestId: number; readonly topic: string; readonly partition: number; readonly earliest: boolean }
-  | { readonly kind: "list-offsets-response"; readonly requestId: number; readonly error: ErrorCode | null; readonly offset: number };
+  | { readonly kind: "list-offsets-response"; readonly requestId: number; readonly error: ErrorCode | null; readonly offset: number }
+  /** KIP-320: a consumer validates its position after a leader change (OffsetsForLeaderEpoch). */
+  | {
+      readonly kind: "offsets-for-leader-epoch";
+      readonly requestId: number;
+      readonly topic: string;
+      readonly partition: number;
+      readonly currentLeaderEpoch: number;
+      /** The epoch of the last record the consumer consumed. */
+      readonly leaderEpoch: number;
+    }
+  | {
+      readonly kind: "offsets-for-leader-epoch-response";
+      readonly requestId: number;
+      readonly error: ErrorCode | null;
+      /** The largest epoch <= the requested one in the leader's log (-1: none), and where it ends there. */
+      readonly epoch: number;
+      readonly endOffset: number;
+    };

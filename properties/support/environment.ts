@@ -1,8 +1,8 @@
 /**
  * Run counts and seeds come from the environment, so `npm test` stays quick (small defaults) and a
  * nightly command runs many more scenarios with the same files:
- *   HARNESS_RUNS   scenarios per "holds" property (default given by each file, small)
- *   HARNESS_BUDGET scenarios a teeth or planted-bug search may try before giving up (default 200)
+ *   HARNESS_RUNS   scenarios per "holds" property (default 20 on the engine, 3 on Kafka)
+ *   HARNESS_BUDGET scenarios a teeth or planted-bug search may try before giving up (default 2000 on the engine, 20 on Kafka)
  *   HARNESS_SEED   fast-check seed (default: fast-check picks one and prints it on failure)
  *   HARNESS_TARGET engine (default) or kafka (adds the kafka target to targetsUnderTest)
  */
