@@ -26,12 +26,15 @@ export function checkHistory(history: History, options: CheckOptions = {}): Verd
   const state = new CheckerState(history, file, pairing);
   const extensions = options.extensions ?? [];
   const events = history.events;
+  const invokeOf = pairing.invokeOf;
   for (let index = 0; index < events.length; index++) {
     const event = events[index];
     if (event === undefined) throw new Error(`event ${index} missing after validation`);
-    const invokeIndex = pairing.invokeOf[index] as number;
+    const invokeIndex = invokeOf[index] as number;
+    state.observe(event, invokeIndex);
+    if (extensions.length === 0) continue;
+    // Only extensions get the invocation event: loading it costs a cache miss per completion.
     const invoke = invokeIndex >= 0 ? events[invokeIndex] : undefined;
-    state.observe(event, invoke);
     for (const extension of extensions) extension.observe(event, invoke, state);
   }
   const losses: LossCounts = { written: 0, lost: 0, unseen: 0, readThenLost: 0, duplicated: 0, phantomReads: 0, belowLogStart: 0 };

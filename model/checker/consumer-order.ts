@@ -37,19 +37,24 @@ export interface BackwardsPoll {
 /** Bounds the stored candidates; counts stay exact (see `dropped`). */
 const maxStored = 1_000_000;
 
+/** One consumer's expectations, by partition id (a dense array: partition ids are small). */
+export type Expectations = (Expectation | undefined)[];
+
 export class ConsumerOrder {
-  private readonly byProcess = new Map<string, Map<number, Expectation>>();
+  private readonly byProcess = new Map<string, Expectations>();
   readonly skips: SkipCandidate[] = [];
   readonly backwards: BackwardsPoll[] = [];
   dropped = 0;
 
-  expectationsOf(process: string): Map<number, Expectation> {
-    let map = this.byProcess.get(process);
-    if (map === undefined) {
-      map = new Map();
-      this.byProcess.set(process, map);
+  constructor(private readonly partitionCount: number) {}
+
+  expectationsOf(process: string): Expectations {
+    let expectations = this.byProcess.get(process);
+    if (expectations === undefined) {
+      expectations = new Array<Expectation | undefined>(this.partitionCount).fill(undefined);
+      this.byProcess.set(process, expectations);
     }
-    return map;
+    return expectations;
   }
 
   forget(process: string): void {
@@ -57,16 +62,14 @@ export class ConsumerOrder {
   }
 
   seek(process: string, partitionId: number, offset: number | null, index: number, time: number): void {
-    const map = this.expectationsOf(process);
-    if (offset === null) map.delete(partitionId);
-    else map.set(partitionId, new Expectation(offset, index, time));
+    this.expectationsOf(process)[partitionId] = offset === null ? undefined : new Expectation(offset, index, time);
   }
 
   /** One record returned by a poll, in the order returned. */
-  read(map: Map<number, Expectation>, process: string, partitionId: number, offset: number, index: number, time: number): void {
-    const expectation = map.get(partitionId);
+  read(expectations: Expectations, process: string, partitionId: number, offset: number, index: number, time: number): void {
+    const expectation = expectations[partitionId];
     if (expectation === undefined) {
-      map.set(partitionId, new Expectation(offset + 1, index, time));
+      expectations[partitionId] = new Expectation(offset + 1, index, time);
       return;
     }
     if (offset !== expectation.next) {

@@ -96,12 +96,14 @@ function emitReadThenLost(state: CheckerState, send: SendRecord, counts: LossCou
 
 /** D2/D3/D4/D7/D8 losses and D6 read-then-lost, from the final reads. */
 export function judgeLosses(state: CheckerState, counts: LossCounts): void {
-  for (let id = 0; id < state.table.count; id++) {
-    const send = state.table.view(id);
-    if (!send.written) continue;
+  const table = state.table;
+  for (let id = 0; id < table.count; id++) {
+    // Written: acknowledged, or indefinite/failed but seen by a read (SendRecord.written, unboxed).
+    if (table.status(id) !== SendStatus.Ok && table.readCount(id) <= 0) continue;
     counts.written++;
     // Without final reads only poll gaps prove a loss (judgeConsumerOrder); never claim `unseen`.
-    if (!state.hasFinalReads || send.finalOffset >= 0) continue;
+    if (!state.hasFinalReads || table.finalOffset(id) >= 0) continue;
+    const send = table.view(id);
     const partitionId = send.partitionId;
     const offset = send.knownOffset;
     const partition: PartitionState | undefined = partitionId >= 0 ? state.partitionOf(partitionId) : undefined;
@@ -119,9 +121,10 @@ export function judgeLosses(state: CheckerState, counts: LossCounts): void {
 
 /** D1/D3: one value at two positions. */
 export function judgeDuplicates(state: CheckerState, counts: LossCounts): void {
-  for (let id = 0; id < state.table.count; id++) {
+  // In send order, as a walk over every send would find them (the map is in order of detection).
+  const ids = [...state.table.duplicates.keys()].sort((left, right) => left - right);
+  for (const id of ids) {
     const send = state.table.view(id);
-    if (send.duplicateOffset < 0) continue;
     counts.duplicated++;
     const guarantee: GuaranteeId = send.rules.producer.idempotence ? "D3" : "D1";
     const explanation = strongExplanation(state, send, send.firstReadPartitionId, send.invokeTime);
@@ -141,8 +144,11 @@ export function judgeDuplicates(state: CheckerState, counts: LossCounts): void {
 
 /** D5: a definitely failed send must never be read. D10: the acknowledged offset is where it is read. */
 export function judgeAcknowledgements(state: CheckerState): void {
-  for (let id = 0; id < state.table.count; id++) {
-    const send = state.table.view(id);
+  const table = state.table;
+  for (let id = 0; id < table.count; id++) {
+    // Only sends that were read can be judged here.
+    if (table.readCount(id) <= 0) continue;
+    const send = table.view(id);
     if (send.status === SendStatus.Fail && send.readCount > 0) {
       const refused = send.error === "NOT_ENOUGH_REPLICAS";
       state.anomalies.add({
@@ -215,72 +221,100 @@ export function judgeOffsets(state: CheckerState, counts: LossCounts): void {
   }
 }
 
-/** Where a record sits in the log for order checks: partition id, or -1 when not (known to be) in the log. */
-function positionPartition(state: CheckerState, send: SendRecord): number {
-  if (state.hasFinalReads) return send.finalOffset >= 0 ? send.finalPartitionId : -1;
-  if (send.ackOffset >= 0) return send.ackPartitionId;
-  return send.firstReadOffset >= 0 ? send.firstReadPartitionId : -1;
-}
-
-function positionOffset(state: CheckerState, send: SendRecord): number {
-  if (state.hasFinalReads) return send.finalOffset;
-  return send.ackOffset >= 0 ? send.ackOffset : send.firstReadOffset;
+interface KeyOrder {
+  /** The send with the highest offset so far for the key, and where it sits. */
+  id: number;
+  partitionId: number;
+  offset: number;
 }
 
 interface ProducerOrder {
-  /** Per partition id: the send with the highest offset so far (-1 none). */
+  /** Per partition id: the send with the highest offset so far (-1 none), and that offset. */
   readonly highestByPartition: Int32Array;
+  readonly highestOffsetByPartition: Float64Array;
   /** Per key: the send with the highest offset so far. */
-  readonly highestByKey: Map<string, number>;
+  readonly highestByKey: Map<string, KeyOrder>;
 }
 
 /** O3 per-key order and nonmonotonic-send, per producer, in send-invocation order. */
 export function judgeSendOrder(state: CheckerState): void {
-  const producers = new Map<string, ProducerOrder>();
-  for (let id = 0; id < state.table.count; id++) {
-    const send = state.table.view(id);
-    const partitionId = positionPartition(state, send);
+  const table = state.table;
+  const final = state.hasFinalReads;
+  const producers: (ProducerOrder | undefined)[] = [];
+  for (let id = 0; id < table.count; id++) {
+    // Where the record sits for order checks: in the final reads when there are any, else where it
+    // was acknowledged, else where it was first read; records not (known to be) in the log are skipped.
+    let partitionId: number;
+    let offset: number;
+    if (final) {
+      offset = table.finalOffset(id);
+      if (offset < 0) continue;
+      partitionId = table.finalPartitionId(id);
+    } else if (table.ackOffset(id) >= 0) {
+      offset = table.ackOffset(id);
+      partitionId = table.ackPartitionId(id);
+    } else {
+      offset = table.firstReadOffset(id);
+      if (offset < 0) continue;
+      partitionId = table.firstReadPartitionId(id);
+    }
     if (partitionId < 0) continue;
-    const offset = positionOffset(state, send);
-    const process = send.rules.process;
-    let order = producers.get(process);
+    const rules = table.rulesOf(id);
+    let order = producers[rules.processIndex];
     if (order === undefined) {
-      order = { highestByPartition: new Int32Array(state.partitions.length).fill(-1), highestByKey: new Map() };
-      producers.set(process, order);
+      order = {
+        highestByPartition: new Int32Array(state.partitions.length).fill(-1),
+        highestOffsetByPartition: new Float64Array(state.partitions.length).fill(-1),
+        highestByKey: new Map(),
+      };
+      producers[rules.processIndex] = order;
     }
     const previousId = order.highestByPartition[partitionId] as number;
-    const previous = previousId >= 0 ? state.table.view(previousId) : undefined;
-    const previousOffset = previous === undefined ? -1 : positionOffset(state, previous);
-    if (previous !== undefined && offset < previousOffset) {
-      const guarantee: GuaranteeId = send.rules.producer.idempotence ? "D3" : "O3";
+    const previousOffset = previousId >= 0 ? (order.highestOffsetByPartition[partitionId] as number) : -1;
+    if (previousId >= 0 && offset < previousOffset) {
+      const previous = table.view(previousId);
+      const send = table.view(id);
+      const guarantee: GuaranteeId = rules.producer.idempotence ? "D3" : "O3";
       state.anomalies.add({
         kind: "nonmonotonic-send",
         guarantee,
-        message: `${process} sent '${previous.payload}' before '${send.payload}', but they sit at offsets ${previousOffset} and ${offset}`,
+        message: `${rules.process} sent '${previous.payload}' before '${send.payload}', but they sit at offsets ${previousOffset} and ${offset}`,
         records: [state.recordOf(previous, partitionId, previousOffset), state.recordOf(send, partitionId, offset)],
         events: [previous.invokeIndex, send.invokeIndex],
-        allowed: !isPromised(send.rules, guarantee),
-        explanation: send.rules.table.get("O3")?.reason ?? "",
+        allowed: !isPromised(rules, guarantee),
+        explanation: rules.table.get("O3")?.reason ?? "",
       });
     }
-    if (previous === undefined || offset > previousOffset) order.highestByPartition[partitionId] = send.id;
-    if (send.key === null) continue;
-    const previousOfKeyId = order.highestByKey.get(send.key);
-    const previousOfKey = previousOfKeyId === undefined ? undefined : state.table.view(previousOfKeyId);
-    const samePartition = previousOfKey !== undefined && positionPartition(state, previousOfKey) === partitionId;
-    const previousOfKeyOffset = previousOfKey === undefined ? -1 : positionOffset(state, previousOfKey);
-    if (previousOfKey !== undefined && samePartition && offset < previousOfKeyOffset) {
+    if (previousId < 0 || offset > previousOffset) {
+      order.highestByPartition[partitionId] = id;
+      order.highestOffsetByPartition[partitionId] = offset;
+    }
+    const key = table.key[id] ?? null;
+    if (key === null) continue;
+    const previousOfKey = order.highestByKey.get(key);
+    if (previousOfKey === undefined) {
+      order.highestByKey.set(key, { id, partitionId, offset });
+      continue;
+    }
+    const samePartition = previousOfKey.partitionId === partitionId;
+    if (samePartition && offset < previousOfKey.offset) {
+      const previous = table.view(previousOfKey.id);
+      const send = table.view(id);
       state.anomalies.add({
         kind: "key-reorder",
         guarantee: "O3",
-        message: `${process} sent '${previousOfKey.payload}' before '${send.payload}' with key '${send.key}', but they sit at offsets ${previousOfKeyOffset} and ${offset}`,
-        records: [state.recordOf(previousOfKey, partitionId, previousOfKeyOffset), state.recordOf(send, partitionId, offset)],
-        events: [previousOfKey.invokeIndex, send.invokeIndex],
-        allowed: !isPromised(send.rules, "O3"),
-        explanation: send.rules.table.get("O3")?.reason ?? "",
+        message: `${rules.process} sent '${previous.payload}' before '${send.payload}' with key '${key}', but they sit at offsets ${previousOfKey.offset} and ${offset}`,
+        records: [state.recordOf(previous, partitionId, previousOfKey.offset), state.recordOf(send, partitionId, offset)],
+        events: [previous.invokeIndex, send.invokeIndex],
+        allowed: !isPromised(rules, "O3"),
+        explanation: rules.table.get("O3")?.reason ?? "",
       });
     }
-    if (previousOfKey === undefined || !samePartition || offset > previousOfKeyOffset) order.highestByKey.set(send.key, send.id);
+    if (!samePartition || offset > previousOfKey.offset) {
+      previousOfKey.id = id;
+      previousOfKey.partitionId = partitionId;
+      previousOfKey.offset = offset;
+    }
   }
 }
 

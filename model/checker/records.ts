@@ -14,6 +14,12 @@ export interface RuleSet {
   readonly producer: EffectiveProducer;
   readonly effectiveTopic: EffectiveTopic;
   readonly table: ReadonlyMap<GuaranteeId, GuaranteePromise>;
+  /** Position in CheckerState.ruleSets (a send's row names its rules by this number). */
+  readonly index: number;
+  /** The topic's index in the header (CheckerState.topicsByIndex). */
+  readonly topicIndex: number;
+  /** The producer process's number, in order of first send (per-producer judgements index by it). */
+  readonly processIndex: number;
   sends: number;
 }
 
@@ -24,87 +30,244 @@ export function isPromised(rules: RuleSet, id: GuaranteeId): boolean {
 export const SendStatus = { Pending: 0, Ok: 1, Fail: 2, Info: 3 } as const;
 export type SendStatus = (typeof SendStatus)[keyof typeof SendStatus];
 
+/** A second, different position a record was read at (rare: kept apart from the rows). */
+export interface DuplicateRead {
+  readonly partitionId: number;
+  readonly offset: number;
+  readonly index: number;
+}
+
+/*
+ * Row layout. Every send owns one row of 12 Int32 fields and one row of 3 Float64 fields (offsets,
+ * which may exceed 2^31). A read or an acknowledgement of a send invoked long ago then touches two or
+ * three cache lines instead of one per field, which is what a column per field cost: at a million
+ * events the checker is bound by memory latency, not arithmetic. The rows are kept small on purpose:
+ * V8 starts a full marking of the heap (the whole parsed history) once 64 MB of typed arrays were
+ * allocated since the last one. What is cheap to find elsewhere is not stored: the invocation's index
+ * (the pairing's invokeOfSend), times (of the events whose indexes are stored), the topic (the rules').
+ */
+const intFields = 12;
+/** Status (bits 0-1), ackPositionRead (bit 2), partitionChecked (bit 3). */
+const flagsAt = 0;
+const explicitPartitionAt = 1;
+const completionIndexAt = 2;
+const ackPartitionIdAt = 3;
+const readCountAt = 4;
+const firstReadPartitionIdAt = 5;
+const firstReadIndexAt = 6;
+/** The first read outside the final reads (D6: read, then lost). */
+const nonFinalReadIndexAt = 7;
+const finalPartitionIdAt = 8;
+const finalReadIndexAt = 9;
+const ruleSetAt = 10;
+/** The partition id murmur2 gives a keyed send without an explicit partition; -1 when O2 does not apply. */
+const expectedPartitionIdAt = 11;
+
+const statusMask = 3;
+/** Some read returned the record at its acknowledged position. */
+const ackPositionReadFlag = 4;
+/** O2 (key to partition) was judged for the record. */
+const partitionCheckedFlag = 8;
+
+const floatFields = 3;
+const ackOffsetAt = 0;
+const firstReadOffsetAt = 1;
+const finalOffsetAt = 2;
+
 /**
- * Every send's state, column-wise: one typed array per field, indexed by send id (invocation order),
- * allocated once for the number of sends in the history. A million records as objects cost more in
- * garbage collection than the whole state machine; columns cost nothing after allocation.
+ * Every send's state, one row per send id (invocation order), allocated once for the number of sends
+ * in the history. A million records as objects cost more in garbage collection than the whole state
+ * machine; typed rows cost nothing after allocation.
  */
 export class SendTable {
   count = 0;
-  readonly payload: string[] = [];
-  readonly rules: RuleSet[] = [];
   readonly key: (string | null)[] = [];
   /** Error names of fail/info completions, by send id (sparse: most sends succeed). */
   readonly error = new Map<number, string>();
-  readonly topicIndex: Int32Array;
-  readonly explicitPartition: Int32Array;
-  readonly invokeIndex: Int32Array;
-  readonly invokeTime: Float64Array;
-  readonly status: Uint8Array;
-  readonly completionIndex: Int32Array;
-  readonly ackPartitionId: Int32Array;
-  readonly ackOffset: Float64Array;
-  readonly ackTime: Float64Array;
-  /** 1 once some read returned the record at its acknowledged position. */
-  readonly ackPositionRead: Uint8Array;
-  readonly readCount: Int32Array;
-  readonly firstReadPartitionId: Int32Array;
-  readonly firstReadOffset: Float64Array;
-  readonly firstReadIndex: Int32Array;
-  readonly firstReadTime: Float64Array;
-  /** The first read outside the final reads (D6: read, then lost). */
-  readonly nonFinalReadIndex: Int32Array;
-  readonly nonFinalReadTime: Float64Array;
-  readonly finalPartitionId: Int32Array;
-  readonly finalOffset: Float64Array;
-  readonly finalReadIndex: Int32Array;
-  /** A second, different position the record was read at (a duplicate). */
-  readonly duplicatePartitionId: Int32Array;
-  readonly duplicateOffset: Float64Array;
-  readonly duplicateIndex: Int32Array;
-  readonly partitionChecked: Uint8Array;
+  /** Second positions of records read at two positions, by send id (sparse). */
+  readonly duplicates = new Map<number, DuplicateRead>();
+  private readonly ints: Int32Array;
+  private readonly floats: Float64Array;
+  readonly capacity: number;
 
-  constructor(readonly capacity: number) {
-    const ints = (): Int32Array => new Int32Array(capacity).fill(-1);
-    const doubles = (): Float64Array => new Float64Array(capacity).fill(-1);
-    this.topicIndex = ints();
-    this.explicitPartition = ints();
-    this.invokeIndex = ints();
-    this.invokeTime = doubles();
-    this.status = new Uint8Array(capacity);
-    this.completionIndex = ints();
-    this.ackPartitionId = ints();
-    this.ackOffset = doubles();
-    this.ackTime = doubles();
-    this.ackPositionRead = new Uint8Array(capacity);
-    this.readCount = new Int32Array(capacity);
-    this.firstReadPartitionId = ints();
-    this.firstReadOffset = doubles();
-    this.firstReadIndex = ints();
-    this.firstReadTime = doubles();
-    this.nonFinalReadIndex = ints();
-    this.nonFinalReadTime = doubles();
-    this.finalPartitionId = ints();
-    this.finalOffset = doubles();
-    this.finalReadIndex = ints();
-    this.duplicatePartitionId = ints();
-    this.duplicateOffset = doubles();
-    this.duplicateIndex = ints();
-    this.partitionChecked = new Uint8Array(capacity);
+  constructor(
+    /** Each send's invocation index, by send id (the pairing's); its length is the number of sends. */
+    private readonly invokeOfSend: Int32Array,
+    /** Each send's payload, by send id (the pairing's list: ids below `count` are the sends seen so far). */
+    readonly payload: readonly string[],
+    /** The history's events: times are read from the events the rows point at. */
+    private readonly events: readonly { readonly time: number }[],
+    /** Rule sets by index (CheckerState.ruleSets; rows store the index). */
+    private readonly ruleSets: readonly RuleSet[],
+  ) {
+    this.capacity = invokeOfSend.length;
+    this.ints = new Int32Array(this.capacity * intFields);
+    this.floats = new Float64Array(this.capacity * floatFields);
   }
 
-  add(payload: string, rules: RuleSet, topicIndex: number, key: string | null, explicitPartition: number, invokeIndex: number, invokeTime: number): number {
+  add(payload: string, rules: RuleSet, key: string | null, explicitPartition: number, expectedPartitionId: number, invokeIndex: number): number {
     const id = this.count;
     if (id >= this.capacity) throw new Error(`more sends than the ${this.capacity} counted`);
+    if (this.invokeOfSend[id] !== invokeIndex || this.payload[id] !== payload) {
+      throw new Error(`send ${id} is invoked at ${this.invokeOfSend[id]} with '${this.payload[id]}', not at ${invokeIndex} with '${payload}'`);
+    }
     this.count++;
-    this.payload.push(payload);
-    this.rules.push(rules);
     this.key.push(key);
-    this.topicIndex[id] = topicIndex;
-    this.explicitPartition[id] = explicitPartition;
-    this.invokeIndex[id] = invokeIndex;
-    this.invokeTime[id] = invokeTime;
+    const ints = this.ints;
+    const row = id * intFields;
+    ints[row + flagsAt] = SendStatus.Pending;
+    ints[row + explicitPartitionAt] = explicitPartition;
+    ints[row + completionIndexAt] = -1;
+    ints[row + ackPartitionIdAt] = -1;
+    ints[row + readCountAt] = 0;
+    ints[row + firstReadPartitionIdAt] = -1;
+    ints[row + firstReadIndexAt] = -1;
+    ints[row + nonFinalReadIndexAt] = -1;
+    ints[row + finalPartitionIdAt] = -1;
+    ints[row + finalReadIndexAt] = -1;
+    ints[row + ruleSetAt] = rules.index;
+    ints[row + expectedPartitionIdAt] = expectedPartitionId;
+    const floats = this.floats;
+    const floatRow = id * floatFields;
+    floats[floatRow + ackOffsetAt] = -1;
+    floats[floatRow + firstReadOffsetAt] = -1;
+    floats[floatRow + finalOffsetAt] = -1;
     return id;
+  }
+
+  /** A completion: its event index and status (ok, fail, info). */
+  complete(id: number, completionIndex: number, status: SendStatus): void {
+    const row = id * intFields;
+    this.ints[row + completionIndexAt] = completionIndex;
+    this.ints[row + flagsAt] = ((this.ints[row + flagsAt] as number) & ~statusMask) | status;
+  }
+
+  setAckPartitionId(id: number, partitionId: number): void {
+    this.ints[id * intFields + ackPartitionIdAt] = partitionId;
+  }
+
+  /** The acknowledged offset; notes whether a read already returned the record there. */
+  setAckOffset(id: number, partitionId: number, offset: number): void {
+    const ints = this.ints;
+    const floats = this.floats;
+    const row = id * intFields;
+    const floatRow = id * floatFields;
+    floats[floatRow + ackOffsetAt] = offset;
+    const duplicate = this.duplicates.size > 0 ? this.duplicates.get(id) : undefined;
+    if (
+      (ints[row + firstReadPartitionIdAt] === partitionId && floats[floatRow + firstReadOffsetAt] === offset) ||
+      (duplicate !== undefined && duplicate.partitionId === partitionId && duplicate.offset === offset) ||
+      (ints[row + finalPartitionIdAt] === partitionId && floats[floatRow + finalOffsetAt] === offset)
+    ) {
+      ints[row + flagsAt] = (ints[row + flagsAt] as number) | ackPositionReadFlag;
+    }
+  }
+
+  /** One read of the record at a position, by the event at `index`. */
+  recordRead(id: number, partitionId: number, offset: number, index: number, final: boolean): void {
+    const ints = this.ints;
+    const floats = this.floats;
+    const row = id * intFields;
+    const floatRow = id * floatFields;
+    ints[row + readCountAt] = (ints[row + readCountAt] as number) + 1;
+    if ((ints[row + firstReadPartitionIdAt] as number) < 0) {
+      ints[row + firstReadPartitionIdAt] = partitionId;
+      floats[floatRow + firstReadOffsetAt] = offset;
+      ints[row + firstReadIndexAt] = index;
+    } else if ((ints[row + firstReadPartitionIdAt] !== partitionId || floats[floatRow + firstReadOffsetAt] !== offset) && !this.duplicates.has(id)) {
+      this.duplicates.set(id, { partitionId, offset, index });
+    }
+    if (final) {
+      if ((floats[floatRow + finalOffsetAt] as number) < 0) {
+        ints[row + finalPartitionIdAt] = partitionId;
+        floats[floatRow + finalOffsetAt] = offset;
+        ints[row + finalReadIndexAt] = index;
+      }
+    } else if ((ints[row + nonFinalReadIndexAt] as number) < 0) {
+      ints[row + nonFinalReadIndexAt] = index;
+    }
+    if (ints[row + ackPartitionIdAt] === partitionId && floats[floatRow + ackOffsetAt] === offset) ints[row + flagsAt] = (ints[row + flagsAt] as number) | ackPositionReadFlag;
+  }
+
+  /**
+   * O2, judged once per record at its first known partition: true when the record is keyed, had no
+   * explicit partition, and `partitionId` is not murmur2's (the caller reports the anomaly).
+   */
+  misplaced(id: number, partitionId: number): boolean {
+    const ints = this.ints;
+    const row = id * intFields;
+    const flags = ints[row + flagsAt] as number;
+    if ((flags & partitionCheckedFlag) !== 0) return false;
+    ints[row + flagsAt] = flags | partitionCheckedFlag;
+    const expected = ints[row + expectedPartitionIdAt] as number;
+    return expected >= 0 && expected !== partitionId;
+  }
+
+  rulesOf(id: number): RuleSet {
+    return this.ruleSets[this.ints[id * intFields + ruleSetAt] as number] as RuleSet;
+  }
+  topicIndex(id: number): number {
+    return this.rulesOf(id).topicIndex;
+  }
+  explicitPartition(id: number): number {
+    return this.ints[id * intFields + explicitPartitionAt] as number;
+  }
+  expectedPartitionId(id: number): number {
+    return this.ints[id * intFields + expectedPartitionIdAt] as number;
+  }
+  invokeIndex(id: number): number {
+    return this.invokeOfSend[id] as number;
+  }
+  invokeTime(id: number): number {
+    return this.timeOf(this.invokeIndex(id));
+  }
+  status(id: number): SendStatus {
+    return ((this.ints[id * intFields + flagsAt] as number) & statusMask) as SendStatus;
+  }
+  completionIndex(id: number): number {
+    return this.ints[id * intFields + completionIndexAt] as number;
+  }
+  ackPartitionId(id: number): number {
+    return this.ints[id * intFields + ackPartitionIdAt] as number;
+  }
+  ackOffset(id: number): number {
+    return this.floats[id * floatFields + ackOffsetAt] as number;
+  }
+  /** The ack's time, -1 unless acknowledged. */
+  ackTime(id: number): number {
+    return this.status(id) === SendStatus.Ok ? this.timeOf(this.completionIndex(id)) : -1;
+  }
+  ackPositionRead(id: number): boolean {
+    return ((this.ints[id * intFields + flagsAt] as number) & ackPositionReadFlag) !== 0;
+  }
+  readCount(id: number): number {
+    return this.ints[id * intFields + readCountAt] as number;
+  }
+  firstReadPartitionId(id: number): number {
+    return this.ints[id * intFields + firstReadPartitionIdAt] as number;
+  }
+  firstReadOffset(id: number): number {
+    return this.floats[id * floatFields + firstReadOffsetAt] as number;
+  }
+  firstReadIndex(id: number): number {
+    return this.ints[id * intFields + firstReadIndexAt] as number;
+  }
+  nonFinalReadIndex(id: number): number {
+    return this.ints[id * intFields + nonFinalReadIndexAt] as number;
+  }
+  finalPartitionId(id: number): number {
+    return this.ints[id * intFields + finalPartitionIdAt] as number;
+  }
+  finalOffset(id: number): number {
+    return this.floats[id * floatFields + finalOffsetAt] as number;
+  }
+  finalReadIndex(id: number): number {
+    return this.ints[id * intFields + finalReadIndexAt] as number;
+  }
+
+  /** Time of the event at `index`, -1 for none. */
+  timeOf(index: number): number {
+    return index >= 0 ? (this.events[index]?.time ?? -1) : -1;
   }
 
   view(id: number): SendRecord {
@@ -124,7 +287,7 @@ export class SendRecord {
     return this.table.payload[this.id] as string;
   }
   get rules(): RuleSet {
-    return this.table.rules[this.id] as RuleSet;
+    return this.table.rulesOf(this.id);
   }
   get key(): string | null {
     return this.table.key[this.id] ?? null;
@@ -133,70 +296,70 @@ export class SendRecord {
     return this.table.error.get(this.id);
   }
   get topicIndex(): number {
-    return this.table.topicIndex[this.id] as number;
+    return this.table.topicIndex(this.id);
   }
   get invokeIndex(): number {
-    return this.table.invokeIndex[this.id] as number;
+    return this.table.invokeIndex(this.id);
   }
   get invokeTime(): number {
-    return this.table.invokeTime[this.id] as number;
+    return this.table.invokeTime(this.id);
   }
   get status(): SendStatus {
-    return this.table.status[this.id] as SendStatus;
+    return this.table.status(this.id);
   }
   get completionIndex(): number {
-    return this.table.completionIndex[this.id] as number;
+    return this.table.completionIndex(this.id);
   }
   get ackPartitionId(): number {
-    return this.table.ackPartitionId[this.id] as number;
+    return this.table.ackPartitionId(this.id);
   }
   get ackOffset(): number {
-    return this.table.ackOffset[this.id] as number;
+    return this.table.ackOffset(this.id);
   }
   get ackTime(): number {
-    return this.table.ackTime[this.id] as number;
+    return this.table.ackTime(this.id);
   }
   get ackPositionRead(): boolean {
-    return this.table.ackPositionRead[this.id] === 1;
+    return this.table.ackPositionRead(this.id);
   }
   get readCount(): number {
-    return this.table.readCount[this.id] as number;
+    return this.table.readCount(this.id);
   }
   get firstReadPartitionId(): number {
-    return this.table.firstReadPartitionId[this.id] as number;
+    return this.table.firstReadPartitionId(this.id);
   }
   get firstReadOffset(): number {
-    return this.table.firstReadOffset[this.id] as number;
+    return this.table.firstReadOffset(this.id);
   }
   get firstReadIndex(): number {
-    return this.table.firstReadIndex[this.id] as number;
+    return this.table.firstReadIndex(this.id);
   }
   get firstReadTime(): number {
-    return this.table.firstReadTime[this.id] as number;
+    return this.table.timeOf(this.firstReadIndex);
   }
   get nonFinalReadIndex(): number {
-    return this.table.nonFinalReadIndex[this.id] as number;
+    return this.table.nonFinalReadIndex(this.id);
   }
   get nonFinalReadTime(): number {
-    return this.table.nonFinalReadTime[this.id] as number;
+    return this.table.timeOf(this.nonFinalReadIndex);
   }
   get finalPartitionId(): number {
-    return this.table.finalPartitionId[this.id] as number;
+    return this.table.finalPartitionId(this.id);
   }
   get finalOffset(): number {
-    return this.table.finalOffset[this.id] as number;
+    return this.table.finalOffset(this.id);
   }
   get finalReadIndex(): number {
-    return this.table.finalReadIndex[this.id] as number;
+    return this.table.finalReadIndex(this.id);
   }
   get duplicatePartitionId(): number {
-    return this.table.duplicatePartitionId[this.id] as number;
+    return this.table.duplicates.get(this.id)?.partitionId ?? -1;
   }
   get duplicateOffset(): number {
-    return this.table.duplicateOffset[this.id] as number;
+    return this.table.duplicates.get(this.id)?.offset ?? -1;
   }
   get duplicateIndex(): number {
-    return this.table.duplicateIndex[this.id] as number;
+    return this.table.duplicates.get(this.id)?.index ?? -1;
   }
 
   /** Written as far as the history proves: acknowledged, or indefinite/failed but seen by a read. */

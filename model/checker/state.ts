@@ -58,15 +58,15 @@ export class CheckerState {
   readonly ruleSets: RuleSet[] = [];
   private readonly ruleSetsByProcess = new Map<string, (RuleSet | undefined)[]>();
   readonly faults: FaultTimeline;
-  readonly consumers = new ConsumerOrder();
+  readonly consumers: ConsumerOrder;
   readonly anomalies = new AnomalyLog();
   readonly inconsistencies: Inconsistency[] = [];
   readonly phantomCandidates: PhantomCandidate[] = [];
   readonly counts: CheckerCounts = { events: 0, sends: 0, acknowledged: 0, failed: 0, indefinite: 0, polls: 0, recordsRead: 0, finalRecords: 0 };
   hasFinalReads = false;
   endOffsetsIndex = -1;
-  /** Send id by the index of its invoke event: completions find their record without hashing. */
-  private readonly sendIdByInvoke: Int32Array;
+  /** Producer processes numbered in order of first send (RuleSet.processIndex). */
+  private readonly processIndexes = new Map<string, number>();
 
   constructor(
     readonly history: History,
@@ -85,16 +85,18 @@ export class CheckerState {
       partitionCount += topic.partitions;
     });
     this.faults = new FaultTimeline(header.brokers, partitionCount);
-    this.sendIdByInvoke = new Int32Array(history.events.length).fill(-1);
-    let sendCount = 0;
-    for (const event of history.events) if (event.f === "send" && event.type === "invoke" && event.process !== nemesisProcess) sendCount++;
-    this.table = new SendTable(sendCount);
+    this.consumers = new ConsumerOrder(partitionCount);
+    // The pairing numbered every send (client send invocations, in order): ids are those numbers.
+    this.table = new SendTable(pairing.invokeOfSend, pairing.sendByPayload.payloads, history.events, this.ruleSets);
   }
 
-  /** The send that wrote a payload (pairing already maps payloads to invocations), or -1. */
+  /**
+   * The send that wrote a payload, or -1: none did, or its invocation comes later in the history than
+   * the events observed so far (the pairing numbered every send; ids are given in the same order).
+   */
   sendIdOf(payload: string): number {
-    const invoke = this.pairing.invokeByPayload.get(payload);
-    return invoke === undefined ? -1 : (this.sendIdByInvoke[invoke] as number);
+    const id = this.pairing.sendByPayload.get(payload);
+    return id >= this.table.count ? -1 : id;
   }
 
   private bad(event: HistoryEvent, field: string, problem: string): never {
@@ -139,12 +141,20 @@ export class CheckerState {
       this.bad(event, "process", `process '${event.process}' sends but the header does not describe it as a producer`);
     }
     const producer = effectiveProducer(client.config, `clients.${event.process}.config`);
+    let processIndex = this.processIndexes.get(event.process);
+    if (processIndex === undefined) {
+      processIndex = this.processIndexes.size;
+      this.processIndexes.set(event.process, processIndex);
+    }
     const rules: RuleSet = {
       process: event.process,
       topic: topic.name,
       producer,
       effectiveTopic: topic.effective,
       table: promiseTable(producer, topic.effective, null),
+      index: this.ruleSets.length,
+      topicIndex: topic.index,
+      processIndex,
       sends: 0,
     };
     byTopic[topic.index] = rules;
@@ -152,7 +162,12 @@ export class CheckerState {
     return rules;
   }
 
-  observe(event: HistoryEvent, invoke: HistoryEvent | undefined): void {
+  /**
+   * One event, in history order; `invokeIndex` is its invocation's index for a completion (-1 for
+   * none). Only the few handlers that need the invocation load it: completions of sends invoked long
+   * ago would otherwise cost a cache miss each.
+   */
+  observe(event: HistoryEvent, invokeIndex: number): void {
     this.counts.events++;
     const process = event.process;
     if (process === nemesisProcess) {
@@ -167,14 +182,14 @@ export class CheckerState {
     switch (event.f) {
       case "send":
         if (event.type === "invoke") this.onSendInvoke(event);
-        else if (invoke !== undefined) this.onSendCompletion(event, invoke);
+        else if (invokeIndex >= 0) this.onSendCompletion(event);
         return;
       case "poll":
         if (event.type === "invoke") {
           this.counts.polls++;
-          if (this.isFinal(event, undefined)) this.hasFinalReads = true;
+          if (this.isFinal(event, -1)) this.hasFinalReads = true;
         } else if (event.type === "ok") {
-          this.onPoll(event, this.isFinal(event, invoke));
+          this.onPoll(event, this.isFinal(event, invokeIndex));
         }
         return;
       case "assign":
@@ -186,7 +201,7 @@ export class CheckerState {
         return;
       case "seek":
         if (event.type === "ok" || event.type === "info") {
-          const seek = (event.value ?? invoke?.value) as SeekValue | undefined;
+          const seek = (event.value ?? this.eventAt(invokeIndex)?.value) as SeekValue | undefined;
           if (seek !== undefined) {
             const partitionId = this.partitionId(seek.topic, seek.partition);
             this.consumers.seek(process, partitionId, event.type === "ok" ? seek.offset : null, event.index, event.time);
@@ -202,11 +217,15 @@ export class CheckerState {
     }
   }
 
-  private isFinal(event: HistoryEvent, invoke: HistoryEvent | undefined): boolean {
+  private eventAt(index: number): HistoryEvent | undefined {
+    return index >= 0 ? this.history.events[index] : undefined;
+  }
+
+  private isFinal(event: HistoryEvent, invokeIndex: number): boolean {
     if (event.process === finalReaderProcess) return true;
     const own = event.value as PollValue | undefined;
     if (own?.final === true) return true;
-    const invoked = invoke?.value as PollValue | undefined;
+    const invoked = this.eventAt(invokeIndex)?.value as PollValue | undefined;
     return invoked?.final === true;
   }
 
@@ -217,61 +236,67 @@ export class CheckerState {
     const rules = this.ruleSetFor(event, topic);
     rules.sends++;
     this.counts.sends++;
-    const id = this.table.add(value.value, rules, topic.index, value.key, value.partition ?? -1, event.index, event.time);
-    this.sendIdByInvoke[event.index] = id;
+    const explicitPartition = value.partition ?? -1;
+    // O2's expected partition, computed while the key is at hand (keys repeat: murmur2 once per key).
+    let expectedPartitionId = -1;
+    if (value.key !== null && explicitPartition < 0) {
+      let expected = topic.keyPartitionCache.get(value.key);
+      if (expected === undefined) {
+        expected = partitionForKey(value.key, topic.partitions);
+        topic.keyPartitionCache.set(value.key, expected);
+      }
+      expectedPartitionId = topic.firstPartitionId + expected;
+    }
+    // The table asserts that the id it gives is the pairing's number for this invocation.
+    this.table.add(value.value, rules, value.key, explicitPartition, expectedPartitionId, event.index);
   }
 
-  private onSendCompletion(event: HistoryEvent, invoke: HistoryEvent): void {
+  private onSendCompletion(event: HistoryEvent): void {
     const table = this.table;
-    const id = this.sendIdByInvoke[invoke.index] ?? -1;
-    if (id < 0) throw new Error("a paired send completion without its record");
-    table.completionIndex[id] = event.index;
+    const id = this.pairing.sendOf[event.index] ?? -1;
+    if (id < 0 || id >= table.count) throw new Error("a paired send completion without its record");
     if (event.error !== undefined) table.error.set(id, event.error);
     if (event.type === "fail") {
-      table.status[id] = SendStatus.Fail;
+      table.complete(id, event.index, SendStatus.Fail);
       this.counts.failed++;
       return;
     }
     if (event.type === "info") {
-      table.status[id] = SendStatus.Info;
+      table.complete(id, event.index, SendStatus.Info);
       this.counts.indefinite++;
       return;
     }
-    table.status[id] = SendStatus.Ok;
+    table.complete(id, event.index, SendStatus.Ok);
     this.counts.acknowledged++;
-    table.ackTime[id] = event.time;
-    const rules = table.rules[id] as RuleSet;
+    const rules = table.rulesOf(id);
     const value = event.value as SendValue | undefined;
-    const explicit = table.explicitPartition[id] as number;
+    const explicit = table.explicitPartition(id);
     const partition = value?.partition ?? (explicit >= 0 ? explicit : undefined);
     if (rules.producer.acks !== "0") {
       if (partition === undefined) this.bad(event, "value.partition", `an acknowledged send (acks=${rules.producer.acks}) must carry its partition`);
       if (value?.offset === undefined) this.bad(event, "value.offset", `an acknowledged send (acks=${rules.producer.acks}) must carry its offset`);
     }
     if (partition === undefined) return;
-    const topic = this.topicsByIndex[table.topicIndex[id] as number];
+    const topic = this.topicsByIndex[table.topicIndex(id)];
     if (topic === undefined) throw new Error("send of an unknown topic index");
     const partitionId = topic.firstPartitionId + partition;
-    table.ackPartitionId[id] = partitionId;
-    this.checkKeyPartition(id, partitionId, event.index);
+    table.setAckPartitionId(id, partitionId);
+    if (table.misplaced(id, partitionId)) this.reportMisplaced(id, partitionId, event.index);
     if (rules.producer.acks === "all" && this.faults.downSince.size > 0) this.checkAliveReplicas(id, partitionId, event);
     if (value?.offset === undefined) return;
     const offset = value.offset;
-    table.ackOffset[id] = offset;
-    if (
-      (table.firstReadPartitionId[id] === partitionId && table.firstReadOffset[id] === offset) ||
-      (table.duplicatePartitionId[id] === partitionId && table.duplicateOffset[id] === offset) ||
-      (table.finalPartitionId[id] === partitionId && table.finalOffset[id] === offset)
-    ) {
-      table.ackPositionRead[id] = 1;
-    }
-    this.observeOffset(partitionId, offset, id, table.payload[id] as string, event.index, event.time, true);
+    table.setAckOffset(id, partitionId, offset);
+    this.observeOffset(partitionId, offset, id, null, event.index, event.time, true);
   }
 
   private onPoll(event: HistoryEvent, final: boolean): void {
     const records = (event.value as PollValue).records ?? [];
-    const expectations = this.consumers.expectationsOf(event.process);
+    const process = event.process;
+    const index = event.index;
+    const time = event.time;
+    const expectations = this.consumers.expectationsOf(process);
     const table = this.table;
+    const payloads = table.payload;
     const count = records.length;
     // A poll's records usually share a topic: remember the last one instead of hashing each name.
     let topicName = "";
@@ -286,51 +311,24 @@ export class CheckerState {
       const partitionId = topic.firstPartitionId + record.partition;
       const partition = this.partitions[partitionId] as PartitionState;
       const offset = record.offset;
-      this.counts.recordsRead++;
-      this.consumers.read(expectations, event.process, partitionId, offset, event.index, event.time);
-      if (final) {
-        this.counts.finalRecords++;
-        if (offset + 1 > partition.finalReach) partition.finalReach = offset + 1;
-      }
+      this.consumers.read(expectations, process, partitionId, offset, index, time);
+      if (final && offset + 1 > partition.finalReach) partition.finalReach = offset + 1;
       // Most reads hit an offset an ack already named: compare payloads instead of hashing.
       const code = partition.offsets.get(offset);
       const known = code >= 2 ? sendIdOfCode(code) : -1;
-      const id = known >= 0 && table.payload[known] === record.value ? known : this.sendIdOf(record.value);
+      const value = record.value;
+      const id = known >= 0 && payloads[known] === value ? known : this.sendIdOf(value);
       if (id < 0) {
-        this.phantomCandidates.push({ payload: record.value, partitionId, offset, index: event.index });
-        this.observeOffset(partitionId, offset, -1, record.value, event.index, event.time, false);
+        this.phantomCandidates.push({ payload: value, partitionId, offset, index });
+        this.observeOffset(partitionId, offset, -1, value, index, time, false);
         continue;
       }
-      this.onRead(id, partitionId, offset, event, final);
-      if (id !== known) this.observeOffset(partitionId, offset, id, record.value, event.index, event.time, false);
+      table.recordRead(id, partitionId, offset, index, final);
+      if (table.misplaced(id, partitionId)) this.reportMisplaced(id, partitionId, index);
+      if (id !== known) this.observeOffset(partitionId, offset, id, value, index, time, false);
     }
-  }
-
-  private onRead(id: number, partitionId: number, offset: number, event: HistoryEvent, final: boolean): void {
-    const table = this.table;
-    table.readCount[id] = (table.readCount[id] as number) + 1;
-    if ((table.firstReadPartitionId[id] as number) < 0) {
-      table.firstReadPartitionId[id] = partitionId;
-      table.firstReadOffset[id] = offset;
-      table.firstReadIndex[id] = event.index;
-      table.firstReadTime[id] = event.time;
-    } else if ((table.duplicateOffset[id] as number) < 0 && (table.firstReadPartitionId[id] !== partitionId || table.firstReadOffset[id] !== offset)) {
-      table.duplicatePartitionId[id] = partitionId;
-      table.duplicateOffset[id] = offset;
-      table.duplicateIndex[id] = event.index;
-    }
-    if (final) {
-      if ((table.finalOffset[id] as number) < 0) {
-        table.finalPartitionId[id] = partitionId;
-        table.finalOffset[id] = offset;
-        table.finalReadIndex[id] = event.index;
-      }
-    } else if ((table.nonFinalReadIndex[id] as number) < 0) {
-      table.nonFinalReadIndex[id] = event.index;
-      table.nonFinalReadTime[id] = event.time;
-    }
-    if (table.ackPartitionId[id] === partitionId && table.ackOffset[id] === offset) table.ackPositionRead[id] = 1;
-    if (table.partitionChecked[id] === 0) this.checkKeyPartition(id, partitionId, event.index);
+    this.counts.recordsRead += count;
+    if (final) this.counts.finalRecords += count;
   }
 
   private onEndOffsets(event: HistoryEvent): void {
@@ -357,30 +355,34 @@ export class CheckerState {
     const table = this.table;
     const payload = table.payload[id] as string;
     const fromAck = ((code - 2) & 1) === 1;
-    return fromAck
-      ? { payload, index: table.completionIndex[id] as number, time: table.ackTime[id] as number, fromAck }
-      : { payload, index: table.firstReadIndex[id] as number, time: table.firstReadTime[id] as number, fromAck };
+    if (fromAck) return { payload, index: table.completionIndex(id), time: table.ackTime(id), fromAck };
+    const index = table.firstReadIndex(id);
+    return { payload, index, time: table.timeOf(index), fromAck };
   }
 
-  /** D9's raw material: the first value seen at each offset; a different one later is recorded. */
-  private observeOffset(partitionId: number, offset: number, id: number, payload: string, index: number, time: number, fromAck: boolean): void {
+  /**
+   * D9's raw material: the first value seen at each offset; a different one later is recorded. The
+   * payload is the send's (id >= 0; looked up only on a conflict, when null) or a phantom's.
+   */
+  private observeOffset(partitionId: number, offset: number, id: number, value: string | null, index: number, time: number, fromAck: boolean): void {
     const partition = this.partitions[partitionId] as PartitionState;
     const existing = partition.offsets.get(offset);
+    const payload = (): string => value ?? (this.table.payload[id] as string);
     if (existing === 0) {
       if (id >= 0) {
         partition.offsets.set(offset, offsetCode(id, fromAck));
       } else {
         partition.offsets.set(offset, phantomCode);
-        (partition.phantoms ??= new Map()).set(offset, { payload, index, time, fromAck });
+        (partition.phantoms ??= new Map()).set(offset, { payload: payload(), index, time, fromAck });
       }
       return;
     }
     if (existing >= 2 && id >= 0 && sendIdOfCode(existing) === id) return;
     if (partition.inconsistent.has(offset)) return;
     const first = this.observationAt(partition, offset);
-    if (first === null || first.payload === payload) return;
+    if (first === null || first.payload === payload()) return;
     partition.inconsistent.add(offset);
-    this.inconsistencies.push({ partitionId, offset, first, second: { payload, index, time, fromAck } });
+    this.inconsistencies.push({ partitionId, offset, first, second: { payload: payload(), index, time, fromAck } });
   }
 
   /**
@@ -389,21 +391,29 @@ export class CheckerState {
    * for that whole interval cannot be one of them. (Unknown assignment: count every broker.)
    */
   private checkAliveReplicas(id: number, partitionId: number, event: HistoryEvent): void {
-    const send = this.table.view(id);
+    const table = this.table;
     const partition = this.partitions[partitionId] as PartitionState;
     const replicas = partition.replicas ?? this.history.header.brokers;
-    const minimum = send.rules.effectiveTopic.minInsyncReplicas;
+    const minimum = table.rulesOf(id).effectiveTopic.minInsyncReplicas;
+    const invokeTime = table.invokeTime(id);
+    // Counted first without allocating: the anomaly (and its explanation) is the rare case.
+    let down = 0;
+    for (const broker of replicas) {
+      const since = this.faults.downSince.get(broker);
+      if (since !== undefined && since.time <= invokeTime) down++;
+    }
+    if (replicas.length - down >= minimum) return;
+    const send = table.view(id);
     const downThroughout: string[] = [];
     const faultEvents: number[] = [];
     for (const broker of replicas) {
-      const down = this.faults.downSince.get(broker);
-      if (down !== undefined && down.time <= send.invokeTime) {
-        downThroughout.push(down.what);
-        faultEvents.push(down.index);
+      const since = this.faults.downSince.get(broker);
+      if (since !== undefined && since.time <= send.invokeTime) {
+        downThroughout.push(since.what);
+        faultEvents.push(since.index);
       }
     }
     const alive = replicas.length - downThroughout.length;
-    if (alive >= minimum) return;
     this.anomalies.add({
       kind: "acknowledged-below-min-isr",
       guarantee: "D5",
@@ -415,21 +425,12 @@ export class CheckerState {
     });
   }
 
-  /** O2: a keyed record without an explicit partition lands where murmur2 puts it. */
-  private checkKeyPartition(id: number, partitionId: number, index: number): void {
+  /** O2: a keyed record without an explicit partition lands where murmur2 puts it (table.misplaced said it did not). */
+  private reportMisplaced(id: number, partitionId: number, index: number): void {
     const table = this.table;
-    if (table.partitionChecked[id] === 1) return;
-    table.partitionChecked[id] = 1;
-    const key = table.key[id] ?? null;
-    if (key === null || (table.explicitPartition[id] as number) >= 0) return;
-    const topic = this.topicsByIndex[table.topicIndex[id] as number] as TopicState;
-    let expected = topic.keyPartitionCache.get(key);
-    if (expected === undefined) {
-      expected = partitionForKey(key, topic.partitions);
-      topic.keyPartitionCache.set(key, expected);
-    }
+    const topic = this.topicsByIndex[table.topicIndex(id)] as TopicState;
+    const expected = table.expectedPartitionId(id) - topic.firstPartitionId;
     const actual = partitionId - topic.firstPartitionId;
-    if (actual === expected) return;
     const send = table.view(id);
     this.anomalies.add({
       kind: "wrong-partition",

@@ -5,7 +5,7 @@
 import type { History } from "./event.js";
 import { validateHeaderConfiguration } from "./header.js";
 import { lineOfEvent } from "./format-error.js";
-import { pairOperations } from "./operations.js";
+import { OperationPairer, rememberPairing } from "./operations.js";
 import { topicPartitionCounts, validateEventShape, validateHeaderShape } from "./shape.js";
 
 const validated = new WeakSet<History>();
@@ -20,9 +20,15 @@ export function validateHistory(history: History, file: string): void {
   validateHeaderConfiguration(history.header, file);
   const topics = topicPartitionCounts(history.header);
   const events = history.events;
+  // One pass: each event's shape, then its relation to earlier events. A relation problem is only
+  // thrown after every shape was checked, so the error reported is the one two passes would report.
+  const pairer = new OperationPairer(history.header, events, file, events.length);
+  const context = { file, line: 0 };
   for (let index = 0; index < events.length; index++) {
-    validateEventShape({ file, line: lineOfEvent(index) }, topics, events[index], index);
+    context.line = lineOfEvent(index);
+    const event = validateEventShape(context, topics, events[index], index);
+    pairer.add(event);
   }
-  pairOperations(history, file);
+  rememberPairing(history, pairer.finish());
   validated.add(history);
 }
