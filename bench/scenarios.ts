@@ -1,7 +1,7 @@
 /**
  * Engine benchmarks for `npm run bench`: scenarios per second (run and judged), and per planted bug
  * the median wall time and number of scenarios to catch it over several seeds. Kept short (2 cores
- * are shared); BENCH_SCENARIOS and BENCH_SEEDS make it longer.
+ * are shared); BENCH_SCENARIOS and BENCH_SEEDS make it longer, BENCH_BUGS picks planted bugs.
  */
 import { performance } from "node:perf_hooks";
 import fc from "fast-check";
@@ -24,9 +24,20 @@ function environmentCount(name: string, fallback: number): number {
   return value;
 }
 
+/** BENCH_BUGS=a,b limits the planted-bug part to those bugs (every case of properties/support/cases.ts by default). */
+function selectedBugCases(): typeof plantedBugCases {
+  const text = process.env.BENCH_BUGS;
+  if (text === undefined || text.trim() === "") return plantedBugCases;
+  const names = text.split(",").map((name) => name.trim()).filter((name) => name !== "");
+  const known = plantedBugCases.map((planted) => planted.bug as string);
+  for (const name of names) if (!known.includes(name)) throw new RangeError(`BENCH_BUGS: ${JSON.stringify(name)} is not allowed; allowed: ${known.join(", ")}`);
+  return plantedBugCases.filter((planted) => names.includes(planted.bug));
+}
+
 export async function benchScenarios(): Promise<void> {
   const scenarios = environmentCount("BENCH_SCENARIOS", 200);
   const seeds = environmentCount("BENCH_SEEDS", 3);
+  const bugCases = selectedBugCases();
   const target = await createTarget("engine");
   const samples = fc.sample(presetScenarioArbitrary(presetByName("mixed"), { consumers: 1 }), { numRuns: scenarios, seed: 42 });
   // Warm up the JIT on a few scenarios first, so the figure is the steady state.
@@ -38,7 +49,7 @@ export async function benchScenarios(): Promise<void> {
   console.log(`engine: ${scenarios} chaos scenarios run and judged in ${seconds.toFixed(2)} s: ${(scenarios / seconds).toFixed(1)} scenarios/s, ${Math.round(events / seconds)} history events/s`);
 
   console.log(`planted bugs: median over ${seeds} seeds (search only, no shrinking; budget 2000 scenarios, as the planted-bug tests)`);
-  for (const planted of plantedBugCases) {
+  for (const planted of bugCases) {
     const buggy = await createTarget("engine", { plantedBugs: [planted.bug] });
     const times: number[] = [];
     const runs: number[] = [];
@@ -52,6 +63,7 @@ export async function benchScenarios(): Promise<void> {
           ...(planted.faultKinds === undefined ? {} : { faultKinds: planted.faultKinds }),
           ...(planted.intensity === undefined ? {} : { intensity: planted.intensity }),
           ...(planted.pollWeight === undefined ? {} : { pollWeight: planted.pollWeight }),
+        ...(planted.maxProducers === undefined ? {} : { maxProducers: planted.maxProducers }),
         }),
         guarantees: planted.guarantees,
         failOn: "violation",
@@ -67,6 +79,6 @@ export async function benchScenarios(): Promise<void> {
       }
     }
     const caught = `${seeds - missed}/${seeds} seeds`;
-    console.log(`  ${planted.bug.padEnd(28)} caught in ${caught}; median ${median(times).toFixed(0)} ms, median ${median(runs)} scenarios (by ${planted.guarantees.join("/")})`);
+    console.log(`  ${planted.bug.padEnd(34)} caught in ${caught}; median ${median(times).toFixed(0)} ms, median ${median(runs)} scenarios (by ${planted.guarantees.join("/")})`);
   }
 }

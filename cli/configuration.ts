@@ -9,7 +9,7 @@ import { keysByScope, type KeySpec } from "../model/index.js";
 const brokerKeys = keysByScope.broker;
 const producerKeys = keysByScope.producer;
 const topicKeys = keysByScope.topic;
-import { configurationPresets, producerPresets, type ConfigurationPreset } from "../fixtures/presets/index.js";
+import { configurationPresets, presetProducerConfigs, type ConfigurationPreset } from "../fixtures/presets/index.js";
 import { UsageError } from "./arguments.js";
 
 const shapeKeys = ["brokers", "partitions", "replication.factor"] as const;
@@ -72,7 +72,8 @@ export function resolveConfiguration(values: readonly string[]): ConfigurationPr
     }
   }
   // Overrides produce one producer configuration: the first preset's, with the pairs on top.
-  const firstProducer: ConfigMap = producerPresets[base.producers[0] ?? "idempotent"] ?? {};
+  // presetProducerConfigs, not producerPresets: a preset may define its producers itself (producerConfigs).
+  const firstProducer: ConfigMap = presetProducerConfigs(base)[0] ?? {};
   const overriddenName = `${base.name}+${pairs.join(",")}`;
   const producerName = Object.keys(producerOverrides).length > 0 ? overriddenName : undefined;
   return {

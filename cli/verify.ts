@@ -16,7 +16,8 @@ import { createTarget, knownTargetNames } from "../properties/support/targets.js
 import { searchScenarios } from "../properties/support/search.js";
 import { VerdictTally } from "../properties/support/tally.js";
 import { writeRunDirectory } from "../properties/support/run-directory.js";
-import { knownPlantedBugs, parsePlantedBugs } from "../properties/support/counterexample.js";
+import { parsePlantedBugs } from "../properties/support/counterexample.js";
+import { plantedBugs as engineBugs } from "../engine/planted-bugs.js";
 import { promisedViolations } from "../properties/support/judge.js";
 import { parseArguments, parseCount, parseDuration, single, UsageError, type OptionSpec } from "./arguments.js";
 import { resolveConfiguration } from "./configuration.js";
@@ -44,6 +45,8 @@ export function checkedGuaranteeIds(): GuaranteeId[] {
 
 export function verifyHelp(): string {
   const presets = Object.values(configurationPresets).map((preset) => `      ${preset.name.padEnd(24)} ${preset.summary}`);
+  // Straight from engine/planted-bugs.ts, so a new bug shows here without an edit.
+  const bugs = engineBugs.map((bug) => `      ${bug.id.padEnd(34)} breaks ${bug.breaks.join(", ")}`);
   return [
     "Usage: kafka-harness verify [options]",
     "",
@@ -64,8 +67,8 @@ export function verifyHelp(): string {
     "                            e.g. --config acks-1 or --config durable,min.insync.replicas=1. Presets:",
     ...presets,
     `  --faults K,K              fault kinds to draw (default ${defaultEpisodeKinds.join(",")}; also power-loss on the engine)`,
-    "  --planted-bug B           engine only: switch on a planted bug to watch the harness catch it:",
-    `                            ${knownPlantedBugs.join(", ")}`,
+    "  --planted-bug B[,B]       engine only: switch on planted bugs to watch the harness catch them:",
+    ...bugs,
     "  --help                    this text",
     "",
     "Exit status: 0 every promised guarantee held; 1 a promised guarantee was violated; 2 bad input.",

@@ -31,7 +31,10 @@ export function guaranteeDocument(): string {
   ];
   for (const entry of guaranteeCatalogue) {
     const holds = holdsCases.filter((entryCase) => entryCase.guarantees.includes(entry.id)).map((entryCase) => `${entryCase.family}: ${entryCase.preset}`);
-    const teeth = teethCases.filter((entryCase) => entryCase.guarantees.includes(entry.id)).map((entryCase) => `${entryCase.family}: ${entryCase.preset}`);
+    // A teeth case behind a known gap (openIssue) is listed, but marked: it does not bite yet.
+    const teeth = teethCases
+      .filter((entryCase) => entryCase.guarantees.includes(entry.id))
+      .map((entryCase) => `${entryCase.family}: ${entryCase.preset}${entryCase.openIssue === undefined ? "" : " (open issue, not observable yet)"}`);
     const bugs = plantedBugCases.filter((entryCase) => entryCase.guarantees.includes(entry.id)).map((entryCase) => `\`${entryCase.bug}\``);
     const checked = entry.checked ? "yes" : "not yet (extension point)";
     lines.push(`| ${entry.id} | ${entry.name} | ${checked} | ${list([...new Set(holds)])} | ${list([...new Set(teeth)])} | ${list([...new Set(bugs)])} |`);

@@ -24,7 +24,15 @@ export type PlantedBug =
   /** The producer acknowledges every record of a batch with the batch's base offset (breaks D10). */
   | "ack-batch-base-offset"
   /** A non-idempotent producer re-queues a retried batch behind later ones (breaks O3 with max.in.flight=1). */
-  | "retry-to-back";
+  | "retry-to-back"
+  /** The leader accepts and acknowledges acks=all produce while the ISR is below min.insync.replicas (breaks D5). */
+  | "ignore-min-insync-replicas"
+  /** The producer's partitioner hashes a key's UTF-16 code units instead of its UTF-8 bytes (breaks O2). */
+  | "wrong-key-hash"
+  /** After a leader change the consumer restarts its partition from the log start (breaks O1: a poll goes back). */
+  | "consumer-rewind-on-leader-change"
+  /** After a failed fetch the consumer steps one offset past its position (breaks O1: a poll skips a record). */
+  | "consumer-skip-on-error";
 
 export interface NetworkOptions {
   /** One-way latency of a message is drawn uniformly in [min, max] ms per message from the seed. */

@@ -50,6 +50,30 @@ export const plantedBugs: readonly PlantedBugDescription[] = [
     does:
       "A non-idempotent producer puts a batch it retries at the back of its partition queue instead of the front, so with max.in.flight.requests.per.connection=1 a retried record is written after later ones.",
   },
+  {
+    id: "ignore-min-insync-replicas",
+    breaks: ["D5", "D2"],
+    does:
+      "The leader never compares the ISR with min.insync.replicas: with the ISR shrunk below it (followers down), an acks=all produce is appended, the high watermark advances with the leader alone, and the write is acknowledged instead of refused with NOT_ENOUGH_REPLICAS. A follower that left the ISR meanwhile stays an eligible leader replica (Kafka 4.1, KIP-966: trusted because nothing commits below min ISR), so when the leader dies it may be elected and the acknowledged records are lost (D2).",
+  },
+  {
+    id: "wrong-key-hash",
+    breaks: ["O2"],
+    does:
+      "The producer's default partitioner hashes a key's UTF-16 code units (two bytes each, little-endian) instead of its UTF-8 bytes, so keyed records go to other partitions than murmur2(utf8(key)) % partitions (k2 over 2 partitions: 0 instead of 1).",
+  },
+  {
+    id: "consumer-rewind-on-leader-change",
+    breaks: ["O1"],
+    does:
+      "When a consumer sees a new leader epoch for a partition it has been reading, it drops its position and starts again from the log start (ListOffsets earliest) instead of validating the position (KIP-320): the next poll goes back to offsets already returned.",
+  },
+  {
+    id: "consumer-skip-on-error",
+    breaks: ["O1"],
+    does:
+      "When a fetch fails (an error from the broker, e.g. NOT_LEADER_OR_FOLLOWER after a leader change, or a timeout), the consumer moves its position one offset on as if it had consumed it: the next poll skips a record.",
+  },
 ];
 
 export function describePlantedBug(id: PlantedBug): PlantedBugDescription {

@@ -46,6 +46,13 @@ describe("--config", () => {
     expect(configuration.cluster.broker["replica.lag.time.max.ms"]).toBe(500);
   });
 
+  test("overrides apply on top of a preset's own producer configuration (producerConfigs)", () => {
+    const [producer] = presetProducerConfigs(resolveConfiguration(["ignore-keys", "linger.ms=5"]));
+    expect(producer).toMatchObject({ "partitioner.ignore.keys": true, "linger.ms": 5, acks: "all" });
+    const [batching] = presetProducerConfigs(resolveConfiguration(["batching", "acks=1,enable.idempotence=false"]));
+    expect(batching).toMatchObject({ "linger.ms": 25, acks: "1", "enable.idempotence": false });
+  });
+
   test("unknown presets, keys and values are refused with what is allowed", () => {
     expect(() => resolveConfiguration(["sturdy"])).toThrow(/--config "sturdy" is not allowed; allowed presets: durable, idempotent/);
     expect(() => resolveConfiguration(["akcs=1"])).toThrow(/--config key "akcs" is not allowed; allowed: brokers, partitions, replication.factor, producer keys \(acks,/);

@@ -5,6 +5,8 @@ import { describe, expect, test } from "vitest";
 import { runVerify, type VerifyIo } from "../verify.js";
 import { runReplay } from "../replay.js";
 import { main } from "../main.js";
+import { plantedBugs } from "../../engine/planted-bugs.js";
+import { parsePlantedBugs } from "../../properties/support/counterexample.js";
 
 function capture(): { io: VerifyIo; lines: string[] } {
   const lines: string[] = [];
@@ -18,6 +20,19 @@ describe("verify", () => {
     const text = lines.join("\n");
     for (const option of ["--target", "--guarantees", "--runs", "--seed", "--intensity", "--time-budget", "--out", "--config"]) expect(text).toContain(option);
     expect(text).toContain("Exit status: 0");
+  });
+
+  test("--help lists every planted bug the engine documents, with what it breaks", async () => {
+    const { io, lines } = capture();
+    expect(await runVerify(["--help"], io)).toBe(0);
+    const text = lines.join("\n");
+    for (const bug of plantedBugs) expect(text).toMatch(new RegExp(`^ +${bug.id} +breaks ${bug.breaks.join(", ")}$`, "m"));
+  });
+
+  test("--planted-bug accepts every documented bug and refuses an unknown one with the list", async () => {
+    expect(() => parsePlantedBugs(plantedBugs.map((bug) => bug.id).join(","))).not.toThrow();
+    expect(() => parsePlantedBugs("consumer-rewind-on-leader-change,no-such-bug")).toThrow(/"no-such-bug" is not allowed; allowed: .*wrong-key-hash/);
+    expect(await main(["verify", "--planted-bug", "no-such-bug"])).toBe(2);
   });
 
   test("bad input exits 2 with a message naming the value and what is allowed", async () => {

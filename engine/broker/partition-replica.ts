@@ -170,7 +170,7 @@ export class PartitionReplica {
   appendAsLeader(batch: ProduceBatch, acks: 0 | 1 | -1, timeoutMs: number, respond: (result: ProducePartitionResult) => void): void {
     const result = (error: ErrorCode | null, baseOffset: number): void => respond({ topic: this.topic, partition: this.partition, error, baseOffset });
     if (this.role !== "leader") return result("NOT_LEADER_OR_FOLLOWER", -1);
-    if (acks === -1 && this.isr.length < this.settings.minInsyncReplicas) {
+    if (acks === -1 && this.isrBelowMinimum()) {
       this.host.trace(`reject ${this.name} NOT_ENOUGH_REPLICAS isr [${this.isr.join(",")}]`);
       return result("NOT_ENOUGH_REPLICAS", -1);
     }
@@ -206,7 +206,7 @@ export class PartitionReplica {
       this.maybeAdvanceHighWatermark();
     }
     if (acks !== -1 || this.bugs.has("early-ack")) return result(null, baseOffset);
-    if (this.highWatermark >= requiredOffset) return result(this.isr.length >= this.settings.minInsyncReplicas ? null : "NOT_ENOUGH_REPLICAS_AFTER_APPEND", baseOffset);
+    if (this.highWatermark >= requiredOffset) return result(this.isrBelowMinimum() ? "NOT_ENOUGH_REPLICAS_AFTER_APPEND" : null, baseOffset);
     assert(this.pendingProduces.length < maxPendingProduces, `${this.name}: too many produces waiting for replication`);
     const pending: PendingProduce = { requiredOffset, baseOffset, respond, done: false };
     this.pendingProduces.push(pending);
@@ -217,13 +217,22 @@ export class PartitionReplica {
     });
   }
 
+  /**
+   * D5's condition: fewer in-sync replicas than min.insync.replicas. The planted bug
+   * ignore-min-insync-replicas makes the leader never see it, so it appends, advances the high
+   * watermark and acknowledges acks=all produce with the ISR shrunk to itself.
+   */
+  private isrBelowMinimum(): boolean {
+    return this.isr.length < this.settings.minInsyncReplicas && !this.bugs.has("ignore-min-insync-replicas");
+  }
+
   private completePendingProduces(): void {
     while (this.pendingProduces.length > 0) {
       const pending = this.pendingProduces[0]!;
       if (!pending.done) {
         if (pending.requiredOffset > this.highWatermark) break;
         pending.done = true;
-        const error = this.isr.length >= this.settings.minInsyncReplicas ? null : "NOT_ENOUGH_REPLICAS_AFTER_APPEND";
+        const error = this.isrBelowMinimum() ? "NOT_ENOUGH_REPLICAS_AFTER_APPEND" : null;
         pending.respond({ topic: this.topic, partition: this.partition, error, baseOffset: pending.baseOffset });
       }
       this.pendingProduces.shift();
@@ -256,7 +265,7 @@ export class PartitionReplica {
     let next = this.log.logEndOffset;
     if (!this.bugs.has("high-watermark-at-log-end")) {
       const settings = this.host.context.brokerSettings;
-      if (settings.highWatermarkNeedsMinIsr && this.isr.length < this.settings.minInsyncReplicas) return;
+      if (settings.highWatermarkNeedsMinIsr && this.isrBelowMinimum()) return;
       for (const replica of this.maximalIsr()) {
         if (replica === this.host.brokerId) continue;
         next = Math.min(next, this.followers.get(replica)?.logEndOffset ?? -1);

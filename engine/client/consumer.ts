@@ -143,6 +143,13 @@ export class ConsumerClient implements Consumer {
       }
       if (this.validating.has(key)) continue;
       if (position.leaderEpoch !== leader.leaderEpoch) {
+        if (position.leaderEpoch >= 0 && this.context.bugs.has("consumer-rewind-on-leader-change")) {
+          // Planted bug: the position is thrown away on a leader change and found again from the log start.
+          this.context.trace.record(this.now, this.node.name, `rewind ${key} from ${position.offset} after leader epoch ${position.leaderEpoch} -> ${leader.leaderEpoch} (planted bug)`);
+          this.positions.set(key, null);
+          this.listOffsets(state, leader.leader, topic, partition, true);
+          continue;
+        }
         if (position.offsetEpoch >= 0 && position.leaderEpoch >= 0) {
           this.validatePosition(state, leader.leader, leader.leaderEpoch, topic, partition, position);
           continue;
@@ -195,9 +202,8 @@ export class ConsumerClient implements Consumer {
 
   private readonly pendingRequests = new Map<number, (response: Message | null) => void>();
 
-  private listOffsets(state: PollState, brokerId: number, topic: string, partition: number): void {
+  private listOffsets(state: PollState, brokerId: number, topic: string, partition: number, earliest = this.settings.autoOffsetReset === "earliest"): void {
     const requestId = ++this.requestCounter;
-    const earliest = this.settings.autoOffsetReset === "earliest";
     this.request(state, brokerId, { kind: "list-offsets", requestId, topic, partition, earliest }, (response) => {
       if (response === null || response.kind !== "list-offsets-response" || response.error !== null) {
         this.metadata.refresh();
@@ -252,6 +258,11 @@ export class ConsumerClient implements Consumer {
     this.request(state, brokerId, { kind: "fetch", requestId, readCommitted: this.settings.readCommitted, maxBytes: this.settings.maxPartitionFetchBytes, partitions }, (response) => {
       if (response === null || response.kind !== "fetch-response") {
         this.metadata.refresh();
+        for (const requested of partitions) {
+          const key = `${requested.topic}-${requested.partition}`;
+          const asked = positionsAsked.get(key);
+          if (asked !== undefined) this.skipOnError(key, asked);
+        }
         return;
       }
       response.results.forEach((result, index) => {
@@ -259,6 +270,13 @@ export class ConsumerClient implements Consumer {
         this.takeRecords(state, requested, positionsAsked.get(`${requested.topic}-${requested.partition}`)!, result);
       });
     });
+  }
+
+  /** Planted bug consumer-skip-on-error: a failed fetch moves the position one offset on, as if consumed. */
+  private skipOnError(key: string, asked: Position): void {
+    if (!this.context.bugs.has("consumer-skip-on-error") || this.positions.get(key) !== asked) return;
+    this.context.trace.record(this.now, this.node.name, `skip ${key} from ${asked.offset} to ${asked.offset + 1} after a failed fetch (planted bug)`);
+    this.positions.set(key, { ...asked, offset: asked.offset + 1 });
   }
 
   private takeRecords(state: PollState, requested: ConsumerFetchPartition, asked: Position, result: ConsumerFetchResult): void {
@@ -272,6 +290,7 @@ export class ConsumerClient implements Consumer {
     }
     if (result.error !== null) {
       this.metadata.refresh();
+      this.skipOnError(key, asked);
       return;
     }
     let position = requested.fetchOffset;

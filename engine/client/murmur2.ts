@@ -57,3 +57,19 @@ export function toPositive(value: number): number {
 export function partitionForKey(key: string, partitions: number): number {
   return toPositive(murmur2OfString(key)) % partitions;
 }
+
+/**
+ * The planted bug wrong-key-hash: murmur2 over the key's UTF-16 code units (little-endian, two bytes
+ * each, as `Buffer.from(key, "utf16le")` gives) instead of its UTF-8 bytes. A plausible slip in a
+ * non-Java client; even for ASCII keys the bytes differ ("k0" becomes 6b 00 30 00), so keys land on
+ * other partitions than the Java client's.
+ */
+export function partitionForKeyUtf16(key: string, partitions: number): number {
+  const bytes = new Uint8Array(key.length * 2);
+  for (let index = 0; index < key.length; index++) {
+    const code = key.charCodeAt(index);
+    bytes[index * 2] = code & 0xff;
+    bytes[index * 2 + 1] = code >>> 8;
+  }
+  return toPositive(murmur2(bytes)) % partitions;
+}

@@ -7,7 +7,7 @@ import type { Message, ProducePartitionResult } from "../protocol/messages.js";
 import { assert } from "../simulation/assert.js";
 import { recordSize, type StoredRecord } from "../storage/partition-log.js";
 import { ClientMetadata } from "./client-metadata.js";
-import { partitionForKey } from "./murmur2.js";
+import { partitionForKey, partitionForKeyUtf16 } from "./murmur2.js";
 import type { ProducerSettings } from "./producer-settings.js";
 
 type Done = (result: SendResult) => void;
@@ -173,7 +173,7 @@ export class ProducerClient implements Producer {
       }
       partition = explicit;
     } else if (key !== null && !this.settings.ignoreKeys) {
-      partition = partitionForKey(key, partitionCount);
+      partition = this.context.bugs.has("wrong-key-hash") ? partitionForKeyUtf16(key, partitionCount) : partitionForKey(key, partitionCount);
     } else {
       partition = this.stickyPartition(topic, partitionCount, size);
     }

@@ -282,7 +282,7 @@ export class CheckerState {
     const partitionId = topic.firstPartitionId + partition;
     table.setAckPartitionId(id, partitionId);
     if (table.misplaced(id, partitionId)) this.reportMisplaced(id, partitionId, event.index);
-    if (rules.producer.acks === "all" && this.faults.downSince.size > 0) this.checkAliveReplicas(id, partitionId, event);
+    if (rules.producer.acks !== "0" && this.faults.downSince.size > 0) this.checkAliveReplicas(id, partitionId, event);
     if (value?.offset === undefined) return;
     const offset = value.offset;
     table.setAckOffset(id, partitionId, offset);
@@ -417,7 +417,7 @@ export class CheckerState {
     this.anomalies.add({
       kind: "acknowledged-below-min-isr",
       guarantee: "D5",
-      message: `'${send.payload}' was acknowledged with acks=all while only ${alive} of ${replicas.length} replicas of ${partition.topic}-${partition.partition} were alive (min.insync.replicas=${minimum})`,
+      message: `'${send.payload}' was acknowledged with acks=${send.rules.producer.acks} while only ${alive} of ${replicas.length} replicas of ${partition.topic}-${partition.partition} were alive (min.insync.replicas=${minimum})`,
       records: [this.recordOf(send, partitionId, -1)],
       events: [...faultEvents, send.invokeIndex, event.index],
       allowed: !isPromised(send.rules, "D5"),

@@ -111,7 +111,8 @@ describe("real Kafka", () => {
     const { verdict } = await run(durableUnderFaults);
     expect(status(verdict, "D2")).toBe("holds");
     expect(verdict.valid).toBe(true);
-    expect(verdict.counts["faults"] ?? 0).toBeGreaterThanOrEqual(7);
+    // The model counts disruptive faults only (kill, pause, isolate, kill-leader), not their undoing.
+    expect(verdict.counts["faults"] ?? 0).toBeGreaterThanOrEqual(4);
     expect(verdict.counts["acknowledged"] ?? 0).toBeGreaterThan(0);
   });
 

@@ -18,6 +18,8 @@ export interface HoldsCase {
   readonly guarantees: readonly GuaranteeId[];
   readonly consumers?: number;
   readonly faultKinds?: readonly FaultKind[];
+  /** Set (to the reason) when only the engine can run this configuration. */
+  readonly engineOnly?: string;
 }
 
 export interface TeethCase {
@@ -30,6 +32,14 @@ export interface TeethCase {
   readonly consumers?: number;
   readonly faultKinds?: readonly FaultKind[];
   readonly intensity?: number;
+  /** Set (to the reason) when only the engine can run this configuration. */
+  readonly engineOnly?: string;
+  /**
+   * A known gap that keeps the harness from seeing this allowed violation yet (where to read about
+   * it). The test then asserts the gap is still there, with a small budget, and fails once it is
+   * closed, to say this field can go (as a counterexample's openIssue does).
+   */
+  readonly openIssue?: string;
 }
 
 export interface PlantedBugCase {
@@ -43,6 +53,11 @@ export interface PlantedBugCase {
   readonly faultKinds?: readonly FaultKind[];
   readonly intensity?: number;
   readonly pollWeight?: number;
+  /**
+   * At most this many producers (3 by default). A consumer-side bug needs one: with more, shrinking
+   * can stall where removing a producer hands its sends to another and hides the failure.
+   */
+  readonly maxProducers?: number;
 }
 
 const crashes: readonly FaultKind[] = ["kill", "kill-leader", "stop", "pause"];
@@ -50,10 +65,15 @@ const partitions: readonly FaultKind[] = ["isolate", "isolate-leader", "split", 
 const everyFaultButPowerLoss: readonly FaultKind[] = [...crashes, ...partitions];
 /** Lost responses make producers retry: that is where sequence numbers matter. */
 const retryMakers: readonly FaultKind[] = ["cut-client", "one-way", "isolate-leader", "kill-leader", "pause"];
+/** Faults the model counts as "down" (D5 counts alive replicas; it treats an isolated broker as alive). */
+const downMakers: readonly FaultKind[] = ["kill", "stop", "pause"];
+/** Leader changes under a polling consumer: where a consumer's position must survive. */
+const leaderChangers: readonly FaultKind[] = ["kill-leader", "isolate-leader"];
 
 export const holdsCases: readonly HoldsCase[] = [
   { family: "delivery", title: "durable configuration (acks=all, RF=3, min ISR 2, unclean off)", preset: "durable", guarantees: ["D2", "D5", "D6", "D8", "D9", "D10"], consumers: 1, faultKinds: everyFaultButPowerLoss },
   { family: "delivery", title: "at-most-once producers (acks=0, retries=0)", preset: "at-most-once", guarantees: ["D1", "D9", "D10"], consumers: 1, faultKinds: everyFaultButPowerLoss },
+  { family: "delivery", title: "batching producers (linger.ms=25): every record acknowledged at its own offset", preset: "batching", guarantees: ["D2", "D3", "D9", "D10"], consumers: 1, faultKinds: everyFaultButPowerLoss },
   { family: "delivery", title: "acks=1 producers lose nothing outside the acks=1 window", preset: "acks-1", guarantees: ["D4", "D6", "D9", "D10"], consumers: 1, faultKinds: everyFaultButPowerLoss },
   { family: "ordering", title: "partition order, key to partition, per-key order (idempotent or 1 in flight)", preset: "durable", guarantees: ["O1", "O2", "O3", "O4"], consumers: 2, faultKinds: everyFaultButPowerLoss },
   { family: "unclean-election", title: "unclean election off: no acknowledged record lost while the ISR is down", preset: "clean-two-replicas", guarantees: ["D7"], consumers: 1, faultKinds: everyFaultButPowerLoss },
@@ -62,7 +82,16 @@ export const holdsCases: readonly HoldsCase[] = [
 
 export const teethCases: readonly TeethCase[] = [
   { family: "delivery", title: "acks=1: acknowledged records lost after a leader failure", preset: "acks-1", guarantees: ["D2", "D4", "D8"], faultKinds: ["kill-leader", "isolate-leader", "split"], intensity: 0.6 },
+  {
+    family: "delivery",
+    title: "acks=1: writes acknowledged with 2 of 3 replicas down (min.insync.replicas=2 not consulted)",
+    preset: "acks-1",
+    guarantees: ["D5"],
+    faultKinds: downMakers,
+    intensity: 0.9,
+  },
   { family: "delivery", title: "retries without idempotence: a record appears twice (not at-most-once)", preset: "retries-no-idempotence", guarantees: ["D1", "D3"], faultKinds: retryMakers, intensity: 0.6 },
+  { family: "ordering", title: "partitioner.ignore.keys=true: keyed records off their murmur2 partition", preset: "ignore-keys", guarantees: ["O2"], faultKinds: ["kill"], intensity: 0.25, engineOnly: "kafkajs has no partitioner.ignore.keys" },
   { family: "ordering", title: "5 in flight, retries, no idempotence: same-key records reordered", preset: "retries-no-idempotence", guarantees: ["O3"], faultKinds: retryMakers, intensity: 0.6 },
   { family: "unclean-election", title: "unclean election on: an out-of-sync leader loses acknowledged records", preset: "unclean", guarantees: ["D7", "D2", "D6", "D9"], consumers: 1, faultKinds: ["kill", "kill-leader", "isolate", "pause"], intensity: 0.8 },
   { family: "idempotence", title: "idempotence off with retries: duplicates", preset: "retries-no-idempotence", guarantees: ["D3", "D1"], faultKinds: retryMakers, intensity: 0.6 },
@@ -71,7 +100,13 @@ export const teethCases: readonly TeethCase[] = [
 export const plantedBugCases: readonly PlantedBugCase[] = [
   { family: "delivery", bug: "early-ack", preset: "durable", guarantees: ["D2"], faultKinds: ["kill-leader", "isolate-leader", "split"], intensity: 0.6 },
   { family: "delivery", bug: "truncate-to-high-watermark", preset: "durable", guarantees: ["D2", "D9"], faultKinds: ["kill-leader", "kill", "isolate-leader", "pause"], intensity: 0.8 },
+  { family: "delivery", bug: "ack-batch-base-offset", preset: "batching", guarantees: ["D10"], faultKinds: ["kill"], intensity: 0.25 },
+  { family: "delivery", bug: "ignore-min-insync-replicas", preset: "durable", guarantees: ["D5", "D2"], faultKinds: downMakers, intensity: 0.9 },
   { family: "delivery", bug: "high-watermark-at-log-end", preset: "durable", guarantees: ["D6"], consumers: 1, pollWeight: 4, faultKinds: ["kill-leader", "isolate-leader", "split"], intensity: 0.6 },
   { family: "unclean-election", bug: "unclean-election-always", preset: "clean-two-replicas", guarantees: ["D7", "D2"], consumers: 1, faultKinds: ["kill", "kill-leader", "isolate", "pause"], intensity: 0.8 },
+  { family: "ordering", bug: "retry-to-back", preset: "ordered-retries", guarantees: ["O3"], faultKinds: retryMakers, intensity: 0.6 },
+  { family: "ordering", bug: "wrong-key-hash", preset: "durable", guarantees: ["O2"], faultKinds: ["kill"], intensity: 0.25 },
+  { family: "ordering", bug: "consumer-rewind-on-leader-change", preset: "durable", guarantees: ["O1"], consumers: 1, pollWeight: 4, maxProducers: 1, faultKinds: leaderChangers, intensity: 0.6 },
+  { family: "ordering", bug: "consumer-skip-on-error", preset: "durable", guarantees: ["O1"], consumers: 1, pollWeight: 4, maxProducers: 1, faultKinds: leaderChangers, intensity: 0.6 },
   { family: "idempotence", bug: "no-sequence-check", preset: "idempotent", guarantees: ["D3", "O3"], faultKinds: retryMakers, intensity: 0.6 },
 ];
