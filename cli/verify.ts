@@ -84,9 +84,29 @@ export interface VerifyIo {
   readonly now: () => Date;
 }
 
+/**
+ * On a terminal, progress rewrites one line. In a log (CI, a pipe) every update would be a line of its
+ * own, thousands while shrinking: there, a line at most every few seconds, and always when the phase
+ * (the first word: runs, shrinking, ...) changes.
+ */
+function logProgress(): (text: string) => void {
+  const intervalMs = 5_000;
+  let lastPrinted = -Infinity;
+  let lastPhase = "";
+  return (text) => {
+    if (text.trim() === "") return;
+    const phase = text.trimStart().split(/[\s:]/)[0] ?? "";
+    const now = performance.now();
+    if (phase === lastPhase && now - lastPrinted < intervalMs) return;
+    lastPrinted = now;
+    lastPhase = phase;
+    process.stderr.write(`${text.trimEnd()}\n`);
+  };
+}
+
 const defaultIo: VerifyIo = {
   out: (text) => process.stdout.write(`${text}\n`),
-  progress: (text) => process.stderr.write(process.stderr.isTTY ? `\r${text}` : `${text}\n`),
+  progress: process.stderr.isTTY ? (text) => process.stderr.write(`\r${text}`) : logProgress(),
   now: () => new Date(),
 };
 
