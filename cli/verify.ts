@@ -4,6 +4,8 @@
  * runs, violations, observed allowed behaviour. Exit 0 when every promised guarantee held, 1 on a
  * violation (the shrunk counterexample is written to a run directory), 2 on bad input.
  */
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import type { GuaranteeId } from "../model/verdict.js";
 import type { FaultKind } from "../chaos/fault.js";
 import { allFaultKinds } from "../chaos/fault.js";
@@ -18,7 +20,7 @@ import { VerdictTally } from "../properties/support/tally.js";
 import { writeRunDirectory } from "../properties/support/run-directory.js";
 import { parsePlantedBugs } from "../properties/support/counterexample.js";
 import { plantedBugs as engineBugs } from "../engine/planted-bugs.js";
-import { promisedViolations } from "../properties/support/judge.js";
+import { allowedAnomalies, promisedViolations, type JudgedRun } from "../properties/support/judge.js";
 import { parseArguments, parseCount, parseDuration, single, UsageError, type OptionSpec } from "./arguments.js";
 import { resolveConfiguration } from "./configuration.js";
 import { formatTable } from "./table.js";
@@ -72,8 +74,10 @@ export function verifyHelp(): string {
     "  --help                    this text",
     "",
     "Exit status: 0 every promised guarantee held; 1 a promised guarantee was violated; 2 bad input.",
-    "On a violation the run directory holds scenario.json, history.jsonl, verdict.json, report.md and",
-    "counterexample.json; `kafka-harness replay <dir>/counterexample.json` runs it again.",
+    "Every run writes a directory under --out: summary.md (the table and the command that repeats the run",
+    "with its seed) and one run's scenario.json, history.jsonl, verdict.json, report.md and counterexample.json:",
+    "on a violation the shrunk counterexample, otherwise the run with the most observed allowed behaviour.",
+    "`kafka-harness replay <dir>/counterexample.json` runs it again (byte-identical on the engine).",
   ].join("\n");
 }
 
@@ -109,6 +113,13 @@ const defaultIo: VerifyIo = {
   progress: process.stderr.isTTY ? (text) => process.stderr.write(`\r${text}`) : logProgress(),
   now: () => new Date(),
 };
+
+/** True for `--seed S` / `--seed=S` at this index (and the value after `--seed`), so the repeat command sets its own. */
+function isSeedArgument(argv: readonly string[], index: number): boolean {
+  const argument = argv[index] ?? "";
+  if (argument === "--seed" || argument.startsWith("--seed=")) return true;
+  return index > 0 && argv[index - 1] === "--seed";
+}
 
 function parseGuarantees(text: string | undefined): GuaranteeId[] {
   const checked = checkedGuaranteeIds();
@@ -171,6 +182,9 @@ export async function runVerify(argv: readonly string[], io: VerifyIo = defaultI
     const tally = new VerdictTally(guarantees);
     const arbitrary = presetScenarioArbitrary(configuration, { name: `verify-${configuration.name}`, intensity, faultKinds, consumers: 1, supportedFaults: target.supportedFaults });
     let violations = 0;
+    /** Kept for the run directory of a passing verify: the run that showed the most allowed behaviour. */
+    let example: JudgedRun | undefined;
+    let exampleScore = -1;
     /** fast-check's path of the first violating scenario: the shrink starts from it. */
     let firstViolation: number | undefined;
     // Phase 1 runs every scenario (nothing fails), so the table counts all runs and all violations.
@@ -184,6 +198,11 @@ export async function runVerify(argv: readonly string[], io: VerifyIo = defaultI
       ...(seed === undefined ? {} : { seed }),
       onRun: (run) => {
         tally.add(run.verdict);
+        const score = allowedAnomalies(run.verdict, guarantees).length;
+        if (score > exampleScore) {
+          example = run;
+          exampleScore = score;
+        }
         if (promisedViolations(run.verdict, guarantees).length > 0) {
           violations++;
           firstViolation ??= tally.runs - 1;
@@ -223,9 +242,15 @@ export async function runVerify(argv: readonly string[], io: VerifyIo = defaultI
       const observed = tally.observedAllowed(id);
       return [[id], [name], [promised], [String(entry?.runs ?? 0)], [String(entry?.violations ?? 0)], observed.length === 0 ? ["-"] : observed];
     });
+    const table = formatTable(["guarantee", "name", "promised", "runs", "violations", "observed allowed behaviour"], rows);
     io.out("");
-    io.out(formatTable(["guarantee", "name", "promised", "runs", "violations", "observed allowed behaviour"], rows));
+    io.out(table);
     io.out("");
+    const runName = `${stamp(io.now())}-${configuration.name.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 60)}`;
+    // The exact command that repeats this verify (same seed, same scenarios on the engine).
+    const repeatCommand = ["npx kafka-harness verify", ...argv.filter((_, index) => !isSeedArgument(argv, index)), "--seed", String(survey.seed)].join(" ");
+    const summary = (verdictLine: string): string =>
+      [`# verify ${configuration.name}`, "", `- ${verdictLine}`, `- target: ${target.name}${plantedBugs.length > 0 ? ` (planted bugs: ${plantedBugs.join(", ")})` : ""}`, `- runs: ${tally.runs} of ${runs}; intensity ${intensity}`, `- repeat: \`${repeatCommand}\``, "", "```", table, "```", ""].join("\n");
     if (survey.interrupted) io.out(`verify: time budget reached after ${tally.runs} runs`);
     if (result?.error !== undefined) throw result.error;
     if (violations > 0 && (result === undefined || !result.failed || result.counterexample === undefined)) {
@@ -235,7 +260,7 @@ export async function runVerify(argv: readonly string[], io: VerifyIo = defaultI
     if (result?.failed === true && result.counterexample !== undefined) {
       const written = await writeRunDirectory(result.counterexample, {
         outDirectory,
-        name: `${stamp(io.now())}-${configuration.name.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 60)}`,
+        name: runName,
         target: target.name,
         deterministic: target.deterministic,
         plantedBugs,
@@ -245,12 +270,29 @@ export async function runVerify(argv: readonly string[], io: VerifyIo = defaultI
       const violated = promisedViolations(result.counterexample.verdict, guarantees);
       io.out(`VIOLATION in ${violations} of ${tally.runs} runs; the first violates ${violated.map((guarantee) => guarantee.id).join(", ")}, shrunk in ${result.shrinks} steps to ${formatScenarioSize(scenarioSize(result.counterexample.scenario))}`);
       for (const guarantee of violated) for (const anomaly of guarantee.anomalies.filter((candidate) => !candidate.allowed).slice(0, 3)) io.out(`  ${guarantee.id} ${anomaly.kind}: ${anomaly.message}`);
+      await writeFile(join(written.directory, "summary.md"), summary(`VIOLATION in ${violations} of ${tally.runs} runs; the shrunk counterexample is in this directory`));
       io.out(`run directory: ${written.directory}`);
       io.out(`replay: ${written.replayCommands.join("   or   ")}`);
       io.out(`fast-check: seed ${result.seed}, path "${result.path ?? ""}"`);
       return 1;
     }
     io.out(`verify: every promised guarantee held in ${tally.runs} runs (fast-check seed ${survey.seed})`);
+    if (example !== undefined) {
+      // A passing run leaves a directory too: the summary, and one example run (the one with the most
+      // observed allowed behaviour) with its scenario, history, verdict, report and replay file.
+      const written = await writeRunDirectory(example, {
+        outDirectory,
+        name: runName,
+        target: target.name,
+        deterministic: target.deterministic,
+        plantedBugs,
+        guarantees,
+        description: `${example.scenario.name}: example run of a passing verify (${exampleScore} allowed anomalies)`,
+      });
+      await writeFile(join(written.directory, "summary.md"), summary(`every promised guarantee held in ${tally.runs} runs; the example run here showed ${exampleScore} allowed anomalies`));
+      io.out(`run directory: ${written.directory} (summary.md, and an example run: report.md, history.jsonl)`);
+      io.out(`repeat: ${repeatCommand}`);
+    }
     return 0;
   } finally {
     await target.close();

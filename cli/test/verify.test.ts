@@ -43,13 +43,21 @@ describe("verify", () => {
     expect(await main(["frobnicate"])).toBe(2);
   });
 
-  test("a durable configuration holds: exit 0 and one row per guarantee", async () => {
+  test("a durable configuration holds: exit 0, one row per guarantee, and a run directory that says how to repeat it", async () => {
+    const out = await mkdtemp(join(tmpdir(), "verify-"));
     const { io, lines } = capture();
-    expect(await runVerify(["--runs", "4", "--seed", "3", "--guarantees", "D2,D9,O3", "--config", "durable"], io)).toBe(0);
+    expect(await runVerify(["--runs", "4", "--seed", "3", "--guarantees", "D2,D9,O3", "--config", "durable", "--out", out], io)).toBe(0);
     const table = lines.join("\n");
     expect(table).toMatch(/^D2 +\| at-least-once +\| yes +\| 4 +\| 0 /m);
     expect(table).toMatch(/^O3 /m);
     expect(table).toContain("every promised guarantee held in 4 runs");
+    const [directory] = await readdir(out);
+    const files = (await readdir(join(out, directory ?? ""))).sort();
+    expect(files).toEqual(["counterexample.json", "history.jsonl", "report.md", "scenario.json", "summary.md", "verdict.json"]);
+    const summary = await readFile(join(out, directory ?? "", "summary.md"), "utf8");
+    expect(summary).toContain("every promised guarantee held in 4 runs");
+    expect(summary).toMatch(/repeat: `npx kafka-harness verify --runs 4 --guarantees D2,D9,O3 --config durable --out \S+ --seed 3`/);
+    expect(table).toContain("repeat: npx kafka-harness verify");
   });
 
   test("a planted bug is a violation: exit 1, a run directory, and replay reproduces it byte for byte", async () => {
@@ -59,7 +67,7 @@ describe("verify", () => {
     expect(code, lines.join("\n")).toBe(1);
     const [directory] = await readdir(out);
     const files = (await readdir(join(out, directory ?? ""))).sort();
-    expect(files).toEqual(["counterexample.json", "history.jsonl", "report.md", "scenario.json", "verdict.json"]);
+    expect(files).toEqual(["counterexample.json", "history.jsonl", "report.md", "scenario.json", "summary.md", "verdict.json"]);
     expect(lines.join("\n")).toContain("npx kafka-harness replay");
     const counterexample = join(out, directory ?? "", "counterexample.json");
     const replayed: string[] = [];
