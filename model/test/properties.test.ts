@@ -85,7 +85,11 @@ describe("checker properties", () => {
     fc.assert(
       fc.property(scenario, (input) => {
         const verdict = checkHistory(build(input));
-        expect(anomalies(verdict)).toEqual([]);
+        // A correct log may still show behaviour its configuration allows: an acks=1 producer is
+        // acknowledged while fewer than min.insync.replicas replicas live (D5 is not promised to it).
+        // Nothing else, and nothing that is not allowed.
+        const unexpected = anomalies(verdict).filter((anomaly) => !(anomaly.allowed && anomaly.kind === "acknowledged-below-min-isr"));
+        expect(unexpected).toEqual([]);
         expect(verdict.valid).toBe(true);
       }),
       { numRuns: Number(process.env.MODEL_PROPERTY_RUNS ?? 300) },
