@@ -24,7 +24,8 @@ import { allowedAnomalies, promisedViolations, type JudgedRun } from "../propert
 import { parseArguments, parseCount, parseDuration, single, UsageError, type OptionSpec } from "./arguments.js";
 import { resolveConfiguration } from "./configuration.js";
 import { formatTable } from "./table.js";
-import { configurationPresets } from "../fixtures/presets/index.js";
+import { configurationPresets, presetProducerConfigs } from "../fixtures/presets/index.js";
+import { kafkaRandomScenarios } from "../adapters/kafka/bounds.js";
 
 export const verifyOptions: readonly OptionSpec[] = [
   { name: "target" },
@@ -174,13 +175,32 @@ export async function runVerify(argv: readonly string[], io: VerifyIo = defaultI
     throw new UsageError(`--planted-bug: ${(error as Error).message}`);
   }
   if (plantedBugs.length > 0 && targetName !== "engine") throw new UsageError("--planted-bug is engine only");
+  const onKafka = targetName === "kafka";
+  if (onKafka) {
+    // Refused before containers start: a configuration kafkajs cannot express (partitioner.ignore.keys).
+    const { kafkaClientProblem } = await import("../adapters/kafka/runnable.js");
+    for (const [index, config] of presetProducerConfigs(configuration).entries()) {
+      const problem = kafkaClientProblem({ id: `producer-${index}`, role: "producer", config });
+      if (problem !== null) throw new UsageError(`--config ${configuration.name} is not runnable on kafka: ${problem}`);
+    }
+  }
+  const startedAt = performance.now();
+  const runOptions = onKafka ? { log: (line: string) => process.stderr.write(`${line}\n`) } : {};
 
-  const target = await createTarget(targetName, { plantedBugs });
+  const target = await createTarget(targetName, onKafka ? { plantedBugs, timeScale: kafkaRandomScenarios.timeScale } : { plantedBugs });
   try {
     io.out(`verify: configuration ${configuration.name} (${configuration.summary})`);
     io.out(`verify: target ${target.name}${plantedBugs.length > 0 ? ` with planted bug ${plantedBugs.join(", ")}` : ""}, ${runs} runs, intensity ${intensity}, guarantees ${guarantees.join(",")}`);
     const tally = new VerdictTally(guarantees);
-    const arbitrary = presetScenarioArbitrary(configuration, { name: `verify-${configuration.name}`, intensity, faultKinds, consumers: 1, supportedFaults: target.supportedFaults });
+    const arbitrary = presetScenarioArbitrary(configuration, {
+      name: `verify-${configuration.name}`,
+      intensity,
+      faultKinds,
+      consumers: 1,
+      supportedFaults: target.supportedFaults,
+      ...(onKafka ? { maxOperations: kafkaRandomScenarios.maxOperations } : {}),
+    });
+    if (onKafka) io.out(`verify: real Kafka: time scale ${kafkaRandomScenarios.timeScale}, at most ${kafkaRandomScenarios.maxOperations} operations per scenario, 30-60 s per run; the first run starts the cluster`);
     let violations = 0;
     /** Kept for the run directory of a passing verify: the run that showed the most allowed behaviour. */
     let example: JudgedRun | undefined;
@@ -195,6 +215,7 @@ export async function runVerify(argv: readonly string[], io: VerifyIo = defaultI
       failOn: "never",
       numRuns: runs,
       timeLimitMs: timeBudgetMs,
+      runOptions,
       ...(seed === undefined ? {} : { seed }),
       onRun: (run) => {
         tally.add(run.verdict);
@@ -213,10 +234,12 @@ export async function runVerify(argv: readonly string[], io: VerifyIo = defaultI
     });
     if (process.stderr.isTTY) io.progress("\n");
     if (survey.error !== undefined) throw survey.error;
-    // Phase 2 replays the first violation from its path (same seed) and lets fast-check shrink it.
+    // Phase 2 replays the first violation from its path (same seed) and lets fast-check shrink it,
+    // within what is left of the time budget (a Kafka run takes most of a minute).
     let shrinkRuns = 0;
+    const remainingMs = Math.round(timeBudgetMs - (performance.now() - startedAt));
     const result =
-      firstViolation === undefined
+      firstViolation === undefined || remainingMs <= 0
         ? undefined
         : await searchScenarios({
             target,
@@ -226,7 +249,8 @@ export async function runVerify(argv: readonly string[], io: VerifyIo = defaultI
             numRuns: 1,
             seed: survey.seed,
             path: String(firstViolation),
-            timeLimitMs: timeBudgetMs,
+            timeLimitMs: remainingMs,
+            runOptions,
             onRun: (run) => {
               shrinkRuns++;
               io.progress(`shrinking the first violation: ${shrinkRuns} attempts, now ${formatScenarioSize(scenarioSize(run.scenario))}   `);
@@ -254,7 +278,7 @@ export async function runVerify(argv: readonly string[], io: VerifyIo = defaultI
     if (survey.interrupted) io.out(`verify: time budget reached after ${tally.runs} runs`);
     if (result?.error !== undefined) throw result.error;
     if (violations > 0 && (result === undefined || !result.failed || result.counterexample === undefined)) {
-      io.out(`VIOLATION in ${violations} of ${tally.runs} runs; the first did not fail again when replayed (a nondeterministic target?)`);
+      io.out(`VIOLATION in ${violations} of ${tally.runs} runs; ${result === undefined ? "no time budget left to replay and shrink the first" : "the first did not fail again when replayed (a nondeterministic target?)"}`);
       return 1;
     }
     if (result?.failed === true && result.counterexample !== undefined) {
@@ -296,5 +320,6 @@ export async function runVerify(argv: readonly string[], io: VerifyIo = defaultI
     return 0;
   } finally {
     await target.close();
+    if (onKafka) io.out(`verify: ${((performance.now() - startedAt) / 1000).toFixed(0)} s in all; containers removed`);
   }
 }

@@ -126,7 +126,7 @@ export function producerSettings(clientId: string, config: ConfigMap): ProducerS
   const idempotent = explicitIdempotence ?? !conflicts;
   const compression = String(config["compression.type"] ?? "none");
   if (compression !== "none") refuse(clientId, "compression.type", config["compression.type"], "none (the Kafka target sends uncompressed)");
-  if (flag(clientId, config, "partitioner.ignore.keys") === true) refuse(clientId, "partitioner.ignore.keys", true, "false (keyed records use murmur2)");
+  if (flag(clientId, config, "partitioner.ignore.keys") === true) refuse(clientId, "partitioner.ignore.keys", true, "false (kafkajs has no such option: keyed records always use murmur2)");
   const transactionalValue = config["transactional.id"];
   const transactionalId = transactionalValue === undefined ? undefined : String(transactionalValue);
   if (transactionalId !== undefined && !idempotent) {

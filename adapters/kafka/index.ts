@@ -15,7 +15,9 @@ import { kafkaSupportedFaults, type ClusterControl } from "../../chaos/kafka-nem
 import type { History } from "../../model/history/event.js";
 import type { RunOptions, Target } from "../target.js";
 import { fileLogCreator } from "./kafkajs-log.js";
-import { runScenario, type RunBounds } from "./run-scenario.js";
+import { ClusterSetupError, runScenario, type RunBounds } from "./run-scenario.js";
+import { kafkaCannotRun } from "./runnable.js";
+import { guardProcessContainers } from "./interrupt-cleanup.js";
 
 export type ClusterFactory = (spec: ClusterSpec, options: { log: (line: string) => void; signal?: AbortSignal }) => Promise<ClusterControl>;
 
@@ -44,7 +46,12 @@ export const defaultFastFailover = {
   "controller.quorum.election.timeout.ms": 2000,
 } as const;
 
-export const defaultBounds: RunBounds = { timeScale: 1, settleMs: 30_000, leaderWaitMs: 60_000, finalReadMs: 60_000, harnessAttempts: 4 };
+/**
+ * maxQuietMs: engine scenarios ask for long quiet periods (40 s of simulated time costs nothing there);
+ * on containers the finale waits for a leader on every partition anyway, so a longer quiet only costs
+ * wall time.
+ */
+export const defaultBounds: RunBounds = { timeScale: 1, settleMs: 30_000, leaderWaitMs: 60_000, finalReadMs: 60_000, harnessAttempts: 4, maxQuietMs: 10_000 };
 
 function sameShape(a: ClusterSpec, b: ClusterSpec): boolean {
   return a.brokers === b.brokers && a.controllers === b.controllers && JSON.stringify(a.broker) === JSON.stringify(b.broker);
@@ -58,6 +65,15 @@ class KafkaTarget implements Target {
   private readonly bounds: RunBounds;
   private readonly logFile: string;
   readonly logDirectory: string;
+  /** Removes the Ctrl-C handler; null once closed. */
+  private unguard: (() => void) | null;
+  /**
+   * Runs under way, so close() can stop them first: a caller that gives up on a run (fast-check's time
+   * limit does not wait for the property) must not leave kafkajs clients retrying against a cluster
+   * that is being removed.
+   */
+  private readonly running = new Set<{ readonly controller: AbortController; readonly done: Promise<unknown> }>();
+  static readonly closeWaitMs = 60_000;
 
   constructor(
     private readonly options: KafkaTargetOptions,
@@ -68,34 +84,56 @@ class KafkaTarget implements Target {
     this.bounds = { ...defaultBounds, ...options.bounds, timeScale };
     this.logDirectory = logDirectoryOf(options);
     this.logFile = join(this.logDirectory, "kafkajs.log");
+    this.unguard = guardProcessContainers();
   }
 
   async run(scenario: Scenario, options: RunOptions = {}): Promise<History> {
     const problems = validateScenarioShape(scenario, this.supportedFaults);
     if (problems.length > 0) throw new ScenarioError(problems);
+    // Before any container starts: a client configuration kafkajs cannot express fails here, not half-way.
+    const reason = kafkaCannotRun(scenario);
+    if (reason !== null) throw new Error(`not runnable on kafka: ${reason}`);
+    if (this.unguard === null) this.unguard = guardProcessContainers();
     const log = options.log ?? (() => undefined);
-    const control = await this.clusterFor(scenario.cluster, log, options.signal);
+    const controller = new AbortController();
+    const abort = (): void => controller.abort();
+    options.signal?.addEventListener("abort", abort, { once: true });
+    if (options.signal?.aborted === true) controller.abort();
     const started = performance.now();
+    const work = (async () => {
+      const attempt = async (): Promise<History> => {
+        const control = await this.clusterFor(scenario.cluster, log, controller.signal);
+        return runScenario(scenario, { cluster: control, logCreator: fileLogCreator(this.logFile), bounds: this.bounds, log, signal: controller.signal });
+      };
+      try {
+        return await attempt();
+      } catch (error) {
+        // A cluster that cannot host a new topic after earlier faults (a broker still fenced, say) is
+        // replaced once; nothing of the scenario ran, so running it again is the same scenario.
+        if (!(error instanceof ClusterSetupError) || controller.signal.aborted) throw error;
+        log(`kafka: ${scenario.name}: ${error.message}; starting a fresh cluster and trying once more`);
+        await this.stopCluster();
+        return attempt();
+      }
+    })();
+    const entry = { controller, done: work.catch(() => undefined) };
+    this.running.add(entry);
     try {
-      return await runScenario(scenario, {
-        cluster: control,
-        logCreator: fileLogCreator(this.logFile),
-        bounds: this.bounds,
-        log,
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
+      return await work;
     } catch (error) {
       // A run that failed half-way may leave the cluster in any state: start afresh next time.
-      await this.close();
+      await this.stopCluster();
       throw error;
     } finally {
+      this.running.delete(entry);
+      options.signal?.removeEventListener("abort", abort);
       log(`kafka: ${scenario.name}: run took ${Math.round(performance.now() - started)} ms (kafkajs log: ${this.logFile})`);
     }
   }
 
   private async clusterFor(spec: ClusterSpec, log: (line: string) => void, signal?: AbortSignal): Promise<ClusterControl> {
     if (this.cluster !== null && sameShape(this.cluster.spec, spec)) return this.cluster.control;
-    await this.close();
+    await this.stopCluster();
     const started = performance.now();
     const withFailover: ClusterSpec = { ...spec, broker: { ...defaultFastFailover, ...this.options.fastFailover, ...spec.broker } };
     const control = await this.startCluster(withFailover, { log, ...(signal ? { signal } : {}) });
@@ -104,10 +142,36 @@ class KafkaTarget implements Target {
     return control;
   }
 
-  async close(): Promise<void> {
+  /** Removal under way: a second caller (close() while a failed run cleans up) waits for the same one. */
+  private stopping: Promise<void> = Promise.resolve();
+
+  private async stopCluster(): Promise<void> {
     const current = this.cluster;
     this.cluster = null;
-    if (current !== null) await current.control.close();
+    if (current === null) {
+      // Someone else's removal: wait for it; its failure is theirs to report.
+      await this.stopping.catch(() => undefined);
+      return;
+    }
+    this.stopping = this.stopping.catch(() => undefined).then(() => current.control.close());
+    await this.stopping;
+  }
+
+  async close(): Promise<void> {
+    try {
+      const running = [...this.running];
+      for (const entry of running) entry.controller.abort();
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, KafkaTarget.closeWaitMs);
+      });
+      await Promise.race([Promise.all(running.map((entry) => entry.done)), bound]);
+      clearTimeout(timer);
+      await this.stopCluster();
+    } finally {
+      this.unguard?.();
+      this.unguard = null;
+    }
   }
 }
 
@@ -122,4 +186,6 @@ export async function createKafkaTarget(options: KafkaTargetOptions = {}): Promi
 }
 
 export { kafkaSupportedFaults } from "../../chaos/kafka-nemesis/index.js";
+export { kafkaCannotRun, kafkaClientProblem } from "./runnable.js";
+export { removeOwnedContainersSync } from "./interrupt-cleanup.js";
 export { replicaAssignment, physicalTopicName } from "./placement.js";

@@ -59,6 +59,7 @@ export class PartitionReader {
 
   /** Replaces the set of partitions read (physical topic names); restarts the consumer when topics change. */
   async assign(partitions: readonly { topic: string; partition: number }[]): Promise<void> {
+    if (this.closed) return;
     this.wanted = new Set(partitions.map((entry) => partitionKey(entry.topic, entry.partition)));
     // Records of partitions no longer assigned are dropped, as a Java consumer drops them on assign.
     for (let index = this.buffer.length - 1; index >= 0; index -= 1) {
@@ -76,10 +77,16 @@ export class PartitionReader {
       rebalanceTimeout: 10_000,
       heartbeatInterval: 1_000,
       maxWaitTimeInMs: 250,
+      // kafkajs restarts a crashed consumer forever; not once the reader is closed.
+      retry: { restartOnFailure: async () => !this.closed },
     });
     this.consumer = consumer;
     await consumer.connect();
+    // close() may come while this assign waits (a run aborted early): a consumer started after it
+    // would retry against a removed cluster forever and keep the process alive.
+    if (this.closed) return this.stopStarted(consumer);
     await consumer.subscribe({ topics, fromBeginning: this.options.fromBeginning });
+    if (this.closed) return this.stopStarted(consumer);
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: true,
@@ -112,6 +119,7 @@ export class PartitionReader {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.stopConsumer();
     for (const wake of this.drainWaiters) wake();
     this.drainWaiters = [];
@@ -121,6 +129,13 @@ export class PartitionReader {
 
   private physicalOf(record: ReadRecord): string {
     return this.physicalNames.get(record.topic) ?? record.topic;
+  }
+
+  private closed = false;
+
+  private async stopStarted(consumer: { disconnect(): Promise<void> }): Promise<void> {
+    if (this.consumer === consumer) this.consumer = null;
+    await consumer.disconnect().catch((error: unknown) => this.options.onError?.(error));
   }
 
   private async stopConsumer(): Promise<void> {

@@ -28,6 +28,8 @@ export interface RunBounds {
   /** Bound of one final-read attempt, ms. */
   readonly finalReadMs: number;
   readonly harnessAttempts: number;
+  /** Upper bound on the finale's quiet period, ms (the scenario's quietMs is used when shorter). */
+  readonly maxQuietMs: number;
 }
 
 export interface RunContext {
@@ -38,17 +40,35 @@ export interface RunContext {
   readonly log: (line: string) => void;
 }
 
+/**
+ * The cluster could not be prepared for the scenario (admin connection, topic creation, leaders for
+ * the new topic): nothing of the scenario ran and the history is empty. The target may start a fresh
+ * cluster and try again; a failure after the workload started is never retried (it ran once).
+ */
+export class ClusterSetupError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "ClusterSetupError";
+  }
+}
+
 export const finalReaderConfig = { "isolation.level": "read_uncommitted", "enable.auto.commit": false, "auto.offset.reset": "earliest" } as const;
 
 function sleepUntil(clock: RunClock, atMs: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted === true) return Promise.reject(new Error("run aborted"));
   const delay = atMs - clock.nowMs();
   if (delay <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, delay);
-    signal?.addEventListener("abort", () => {
+    // The listener goes when the sleep ends: one per step would pile up on a long run's signal.
+    const onAbort = (): void => {
       clearTimeout(timer);
       reject(new Error("run aborted"));
-    }, { once: true });
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, delay);
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
 
@@ -87,7 +107,9 @@ export async function runScenario(scenario: Scenario, context: RunContext): Prom
   const scenarioTopic = (name: string): string => scenarioNames.get(name) ?? name;
 
   const harnessKafka = kafkaForClient(`harness-${runTag}`, cluster.bootstrapServers, { retries: 3, retryBackoffMs: 200, retryBackoffMaxMs: 2000, requestTimeoutMs: 10_000 }, context.logCreator);
-  const admin = await HarnessAdmin.connect(harnessKafka, { attempts: bounds.harnessAttempts, leaderWaitMs: bounds.leaderWaitMs, ...(context.signal ? { signal: context.signal } : {}) });
+  const admin = await HarnessAdmin.connect(harnessKafka, { attempts: bounds.harnessAttempts, leaderWaitMs: bounds.leaderWaitMs, ...(context.signal ? { signal: context.signal } : {}) }).catch((error: unknown) => {
+    throw new ClusterSetupError(`admin client could not connect: ${(error as Error).message}`, { cause: error });
+  });
   const producers = new Map<string, ProducerClient>();
   const consumers = new Map<string, ConsumerClient>();
   let nemesis: KafkaNemesis | null = null;
@@ -96,9 +118,12 @@ export async function runScenario(scenario: Scenario, context: RunContext): Prom
     const assignments = new Map<string, number[][]>();
     const allBrokers = new Set(cluster.brokerIds);
     for (const topic of scenario.topics) {
-      assignments.set(topic.name, await admin.createTopic(physicalTopic(topic.name), topic, cluster.brokerIds));
+      const assignment = await admin.createTopic(physicalTopic(topic.name), topic, cluster.brokerIds).catch((error: unknown) => {
+        throw new ClusterSetupError(`topic ${topic.name} could not be created: ${(error as Error).message}`, { cause: error });
+      });
+      assignments.set(topic.name, assignment);
       if (!(await admin.waitForLeaders(physicalTopic(topic.name), topic.partitions, allBrokers))) {
-        throw new Error(`topic ${topic.name}: no leader for every partition within ${bounds.leaderWaitMs} ms after creation`);
+        throw new ClusterSetupError(`topic ${topic.name}: no leader for every partition within ${bounds.leaderWaitMs} ms after creation`);
       }
     }
 
@@ -128,7 +153,14 @@ export async function runScenario(scenario: Scenario, context: RunContext): Prom
     const workloadStarted = performance.now();
     for (const step of scenario.steps) {
       await sleepUntil(clock, step.at * bounds.timeScale, context.signal);
-      await applyStep(step, { producers, consumers, nemesis: runNemesis });
+      try {
+        await applyStep(step, { producers, consumers, nemesis: runNemesis });
+      } catch (error) {
+        // A fault that could not be applied is recorded (nemesis info) and the workload goes on: the
+        // finale restores whatever it left. Any other step error is a harness bug and stops the run.
+        if (step.op !== "fault") throw error;
+        log(`kafka: ${scenario.name}: fault ${step.fault.kind} at ${step.at} ms failed, recorded as info: ${(error as Error).message}`);
+      }
     }
     log(`kafka: ${scenario.name}: ${scenario.steps.length} steps in ${Math.round(performance.now() - workloadStarted)} ms`);
 
@@ -141,7 +173,9 @@ export async function runScenario(scenario: Scenario, context: RunContext): Prom
     const abandoned = recorder.abandon("ABANDONED_AFTER_SETTLE");
     await Promise.all([...producers.values()].map((producer) => producer.disconnect()));
     await Promise.all([...consumers.values()].map((consumer) => consumer.close()));
-    await sleepUntil(clock, clock.nowMs() + scenario.finale.quietMs, context.signal);
+    const quietMs = Math.min(scenario.finale.quietMs, bounds.maxQuietMs);
+    if (quietMs < scenario.finale.quietMs) log(`kafka: ${scenario.name}: quiet period ${scenario.finale.quietMs} ms capped at ${quietMs} ms (the finale waits for leaders anyway)`);
+    await sleepUntil(clock, clock.nowMs() + quietMs, context.signal);
     const leaderless: string[] = [];
     for (const topic of scenario.topics) {
       if (!(await admin.waitForLeaders(physicalTopic(topic.name), topic.partitions, allBrokers))) leaderless.push(topic.name);

@@ -89,9 +89,17 @@ export class KafkaNemesis {
     }
   }
 
-  private async resolveLeader(topic: string, partition: number): Promise<NodeName | null> {
-    const leader = await this.options.leaderOf(topic, partition);
-    return leader === null ? null : `broker-${leader}`;
+  /**
+   * The leader's node, or why none was found. A metadata request that times out (the cluster is busy
+   * electing, a broker is paused) is not a failure of the fault: nothing is hit, and the history says why.
+   */
+  private async resolveLeader(topic: string, partition: number): Promise<{ node: NodeName | null; why: string }> {
+    try {
+      const leader = await this.options.leaderOf(topic, partition);
+      return leader === null ? { node: null, why: "no leader" } : { node: `broker-${leader}`, why: "" };
+    } catch (error) {
+      return { node: null, why: `leader unknown (${error instanceof Error ? error.message : String(error)})` };
+    }
   }
 
   private async killNode(node: NodeName): Promise<void> {
@@ -120,8 +128,8 @@ export class KafkaNemesis {
         return { value: { nodes: [fault.node], description } };
       }
       case "kill-leader": {
-        const leader = await this.resolveLeader(fault.topic, fault.partition);
-        if (leader === null) return { value: { nodes: [], description: `${description}: no leader, nothing killed` } };
+        const { node: leader, why } = await this.resolveLeader(fault.topic, fault.partition);
+        if (leader === null) return { value: { nodes: [], description: `${description}: ${why}, nothing killed` } };
         await this.killNode(leader);
         return { value: { nodes: [leader], description: `${description}: ${leader}` } };
       }
@@ -163,8 +171,8 @@ export class KafkaNemesis {
         return { value: { nodes: [fault.node], description } };
       }
       case "isolate-leader": {
-        const leader = await this.resolveLeader(fault.topic, fault.partition);
-        if (leader === null) return { value: { nodes: [], cuts: [], description: `${description}: no leader, nothing cut` } };
+        const { node: leader, why } = await this.resolveLeader(fault.topic, fault.partition);
+        if (leader === null) return { value: { nodes: [], cuts: [], description: `${description}: ${why}, nothing cut` } };
         const links = linksCutBy(fault, cluster.nodeNames, leader);
         await this.cutLinks(links);
         return { value: { nodes: [leader], cuts: links, description: `${description}: ${leader}` } };

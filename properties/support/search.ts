@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import type { GuaranteeId } from "../../model/verdict.js";
 import type { Scenario } from "../../chaos/scenario.js";
-import type { Target } from "../../adapters/target.js";
+import type { RunOptions, Target } from "../../adapters/target.js";
 import { allowedAnomalies, promisedViolations, runAndJudge, type JudgedRun } from "./judge.js";
 
 export type FailOn =
@@ -33,6 +33,8 @@ export interface SearchOptions {
   readonly endOnFailure?: boolean;
   /** Called after every judged run; `shrinking` is true once a failure was found. */
   readonly onRun?: (run: JudgedRun, shrinking: boolean) => void;
+  /** Passed to every target run (a Kafka target logs its phases there). */
+  readonly runOptions?: RunOptions;
 }
 
 export interface SearchResult {
@@ -65,7 +67,7 @@ export async function searchScenarios(options: SearchOptions): Promise<SearchRes
   const property = fc.asyncProperty(options.arbitrary, async (scenario) => {
     let run: JudgedRun;
     try {
-      run = await runAndJudge(options.target, scenario);
+      run = await runAndJudge(options.target, scenario, options.runOptions);
     } catch (error) {
       lastError = error;
       lastFailure = undefined;

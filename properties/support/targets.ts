@@ -11,6 +11,8 @@ import { harnessTargetNames } from "./environment.js";
 export interface TargetOptions {
   /** Engine only: bugs to switch on. A target that cannot plant bugs refuses a non-empty list. */
   readonly plantedBugs?: readonly PlantedBug[];
+  /** Kafka only: multiplies every step's `at` (engine-timed scenarios need slower timing on real brokers). */
+  readonly timeScale?: number;
 }
 
 export type TargetFactory = (options: TargetOptions) => Promise<Target>;

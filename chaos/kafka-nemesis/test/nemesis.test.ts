@@ -25,12 +25,15 @@ function recordingCluster(): { control: ClusterControl; calls: string[] } {
   return { control, calls };
 }
 
-function nemesisWith(leader: number | null) {
+function nemesisWith(leader: number | null | Error) {
   const { control, calls } = recordingCluster();
   const events: { f: string; type: string; value: NemesisValue }[] = [];
   const nemesis = new KafkaNemesis({
     cluster: control,
-    leaderOf: async () => leader,
+    leaderOf: async () => {
+      if (leader instanceof Error) throw leader;
+      return leader;
+    },
     log: {
       invoke: (f, value) => {
         events.push({ f, type: "invoke", value });
@@ -82,5 +85,14 @@ describe("KafkaNemesis", () => {
     await nemesis.apply({ kind: "isolate-leader", topic: "t", partition: 0 });
     expect(calls).toEqual([]);
     expect(events.at(-1)?.value.description).toMatch(/no leader/);
+  });
+
+  test("a leader lookup that times out hits nothing and says why, instead of failing the scenario", async () => {
+    const { nemesis, calls, events } = nemesisWith(new Error("Request Metadata(key: 3, version: 6) timed out"));
+    await nemesis.apply({ kind: "kill-leader", topic: "t", partition: 1 });
+    expect(calls).toEqual([]);
+    expect(events.at(-1)).toMatchObject({ type: "ok", value: { nodes: [] } });
+    expect(events.at(-1)?.value.description).toMatch(/leader unknown \(Request Metadata.*timed out\), nothing killed/);
+    expect(nemesis.state.down).toEqual([]);
   });
 });
