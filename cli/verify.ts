@@ -276,6 +276,8 @@ export async function runVerify(argv: readonly string[], io: VerifyIo = defaultI
     const summary = (verdictLine: string): string =>
       [`# verify ${configuration.name}`, "", `- ${verdictLine}`, `- target: ${target.name}${plantedBugs.length > 0 ? ` (planted bugs: ${plantedBugs.join(", ")})` : ""}`, `- runs: ${tally.runs} of ${runs}; intensity ${intensity}`, `- repeat: \`${repeatCommand}\``, "", "```", table, "```", ""].join("\n");
     if (survey.interrupted) io.out(`verify: time budget reached after ${tally.runs} runs`);
+    // Zero runs judged nothing: saying "every promised guarantee held" would be a lie.
+    if (tally.runs === 0) throw new UsageError(`--time-budget ${single(parsed, "time-budget") ?? "10m"} ended before the first scenario finished; nothing was judged; allowed: a budget longer than one scenario`);
     if (result?.error !== undefined) throw result.error;
     if (violations > 0 && (result === undefined || !result.failed || result.counterexample === undefined)) {
       io.out(`VIOLATION in ${violations} of ${tally.runs} runs; ${result === undefined ? "no time budget left to replay and shrink the first" : "the first did not fail again when replayed (a nondeterministic target?)"}`);

@@ -43,6 +43,10 @@ describe("verify", () => {
     expect(await main(["frobnicate"])).toBe(2);
   });
 
+  test("a time budget that ends before the first scenario judges nothing: exit 2, not a pass", async () => {
+    expect(await main(["verify", "--time-budget", "1ms", "--runs", "5", "--out", await mkdtemp(join(tmpdir(), "verify-"))])).toBe(2);
+  });
+
   test("a durable configuration holds: exit 0, one row per guarantee, and a run directory that says how to repeat it", async () => {
     const out = await mkdtemp(join(tmpdir(), "verify-"));
     const { io, lines } = capture();
