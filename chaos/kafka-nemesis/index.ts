@@ -7,6 +7,7 @@
  * dropping only the container's unflushed pages is not possible from outside. It is refused.
  */
 import type { FaultKind, Fault, NodeName } from "../fault.js";
+import { allFaultKinds } from "../fault.js";
 import type { NemesisValue } from "../../model/history/event.js";
 import { describeFault, nemesisFunction } from "../describe-fault.js";
 import type { ClusterControl } from "./cluster-control.js";
@@ -15,21 +16,8 @@ import { linksCutBy, type Link } from "./links.js";
 export type { ClusterControl } from "./cluster-control.js";
 export { linksCutBy, type Link } from "./links.js";
 
-export const kafkaSupportedFaults: ReadonlySet<FaultKind> = new Set<FaultKind>([
-  "kill",
-  "stop",
-  "restart",
-  "pause",
-  "resume",
-  "isolate",
-  "isolate-leader",
-  "kill-leader",
-  "split",
-  "one-way",
-  "bridge",
-  "cut-client",
-  "heal",
-]);
+/** Every fault but power loss: a container cannot lose its page cache (the kernel's is shared). */
+export const kafkaSupportedFaults: ReadonlySet<FaultKind> = new Set<FaultKind>(allFaultKinds.filter((kind) => kind !== "power-loss"));
 
 /** Where the nemesis writes: the target's history recorder (kept abstract: chaos/ imports no adapter). */
 export interface NemesisLog {
