@@ -111,19 +111,24 @@ export async function registerTeeth(family: Family): Promise<void> {
  */
 const openIssueBudget = 200;
 
+/** The scenarios a teeth case searches: its weaker preset, its fault kinds, on this target. */
+function teethArbitrary(teeth: TeethCase, target: Target): ReturnType<typeof presetScenarioArbitrary> {
+  return presetScenarioArbitrary(presetByName(teeth.preset), {
+    name: `teeth-${teeth.preset}`,
+    ...(teeth.consumers === undefined ? {} : { consumers: teeth.consumers }),
+    ...(teeth.faultKinds === undefined ? {} : { faultKinds: teeth.faultKinds }),
+    ...(teeth.intensity === undefined ? {} : { intensity: teeth.intensity }),
+    supportedFaults: target.supportedFaults,
+  });
+}
+
 function registerOpenTeethCase(teeth: TeethCase & { openIssue: string }, target: Target): void {
   const budget = harnessBudget(target.deterministic ? openIssueBudget : slowTargetBudget);
   test(`teeth [${target.name}] ${teeth.guarantees.join("/")}: ${teeth.title} (open issue: not observable yet, checked over ${budget} scenarios)`, { timeout: testTimeoutMs }, async () => {
     const seed = harnessSeed();
     const result = await searchScenarios({
       target,
-      arbitrary: presetScenarioArbitrary(presetByName(teeth.preset), {
-        name: `teeth-${teeth.preset}`,
-        ...(teeth.consumers === undefined ? {} : { consumers: teeth.consumers }),
-        ...(teeth.faultKinds === undefined ? {} : { faultKinds: teeth.faultKinds }),
-        ...(teeth.intensity === undefined ? {} : { intensity: teeth.intensity }),
-        supportedFaults: target.supportedFaults,
-      }),
+      arbitrary: teethArbitrary(teeth, target),
       guarantees: teeth.guarantees,
       failOn: "anomaly",
       numRuns: budget,
@@ -143,13 +148,7 @@ function registerTeethCase(teeth: TeethCase, target: Target): void {
     const seed = harnessSeed();
     const result = await searchScenarios({
       target,
-      arbitrary: presetScenarioArbitrary(presetByName(teeth.preset), {
-        name: `teeth-${teeth.preset}`,
-        ...(teeth.consumers === undefined ? {} : { consumers: teeth.consumers }),
-        ...(teeth.faultKinds === undefined ? {} : { faultKinds: teeth.faultKinds }),
-        ...(teeth.intensity === undefined ? {} : { intensity: teeth.intensity }),
-        supportedFaults: target.supportedFaults,
-      }),
+      arbitrary: teethArbitrary(teeth, target),
       guarantees: teeth.guarantees,
       failOn: "anomaly",
       numRuns: budget,
