@@ -1,7 +1,14 @@
 /**
- * The verdict contract (docs/architecture.md): per guarantee id, holds / violated / not-promised,
- * with anomalies and counts. Violations of a guarantee the configuration does not promise are still
- * reported, marked `allowed`: that is observed allowed behaviour, how real and modelled Kafka compare.
+ * The verdict contract (docs/architecture.md): per guarantee id, holds / violated / inconclusive /
+ * not-promised / not-checked, with anomalies and counts. Violations of a guarantee the configuration
+ * does not promise are still reported, marked `allowed`: that is observed allowed behaviour, how real
+ * and modelled Kafka compare.
+ *
+ * A verdict says only what was checked: "holds" needs evidence (records the rule was actually applied
+ * to); a promised guarantee without evidence is "inconclusive". One root cause is one anomaly: it is
+ * counted under the guarantee whose rule it breaks, and what it implies elsewhere is listed there as
+ * `implied` (not counted again). A client's defect is the client's: it is reported in `clientDefects`,
+ * and the anomalies it causes are implied by it, not charged to Kafka.
  */
 export type GuaranteeId =
   | "D1"
@@ -53,9 +60,36 @@ export type AnomalyKind =
   | "nonmonotonic-poll"
   | "refused-write-appended"
   /** acks=all acknowledged while fewer than min.insync.replicas replicas were alive throughout (D5). */
-  | "acknowledged-below-min-isr";
+  | "acknowledged-below-min-isr"
+  /** A read completed before the send of its value was invoked (D9: a value from the future). */
+  | "future-read"
+  /** A record read in another topic than it was sent to, or with another key (D9: record identity). */
+  | "wrong-topic"
+  | "wrong-key"
+  /** An acknowledged record lost below records that survived it in the same leader's log (D4, D7: not a truncated suffix). */
+  | "lost-below-survivor"
+  /** Client defect: two sends of one producer session acknowledged at one offset after a failed request (sequence reused). */
+  | "sequence-reuse";
 
-export type GuaranteeStatus = "holds" | "violated" | "not-promised" | "not-checked";
+/**
+ * holds: promised, judged on evidence, no violation. violated: a promised rule was broken here.
+ * inconclusive: promised, but the history holds nothing the rule could be applied to (no final reads,
+ * no records under a promising configuration, no events). not-promised: no configuration in the history
+ * promises it (anomalies are observed allowed behaviour). not-checked: the model does not judge it yet.
+ */
+export type GuaranteeStatus = "holds" | "violated" | "inconclusive" | "not-promised" | "not-checked";
+
+/** The verdict as a whole, in order of precedence: violated > client-defect > inconclusive > holds. */
+export type VerdictOutcome = "holds" | "violated" | "client-defect" | "inconclusive";
+
+/** Who an anomaly is charged to: a root cause reported elsewhere (a guarantee id) or a client defect. */
+export type ImpliedBy = GuaranteeId | "client";
+
+export interface ImpliedCount {
+  readonly by: ImpliedBy;
+  /** Anomalies of this guarantee that follow from that root cause (not counted as violations here). */
+  readonly count: number;
+}
 
 export interface AnomalyRecord {
   readonly topic: string;
@@ -75,8 +109,22 @@ export interface Anomaly {
   readonly events: readonly number[];
   /** True when the configuration under which it happened does not promise the guarantee. */
   readonly allowed: boolean;
-  /** The fault or election that explains an allowed loss ("leader broker-2 killed at t=1.2s"). */
+  /** The fault or election that explains an allowed loss ("leader broker-2 killed at t=1.2 s"). */
   readonly explanation?: string;
+  /**
+   * The configuration of the record's own producer (and topic) that decides whether it is allowed,
+   * in Kafka's words ("acks=1", "acks=all, idempotence off, max.in.flight=5"): summaries group by it,
+   * so one client's configuration is never attributed to another client's anomaly.
+   */
+  readonly configuration?: string;
+  /** Other guarantees this root cause also breaks: listed there as implied, not counted again. */
+  readonly implies?: readonly GuaranteeId[];
+}
+
+/** A defect of the client library, proven by the history (e.g. kafkajs reusing a sequence number). */
+export interface ClientDefect extends Anomaly {
+  /** The client library and version from the history header ("kafkajs 2.2.4"), or "unknown client". */
+  readonly client: string;
 }
 
 export interface GuaranteeVerdict {
@@ -86,13 +134,21 @@ export interface GuaranteeVerdict {
   readonly reason: string;
   /** Anomalies that count against the guarantee (allowed ones included, marked). Capped; see counts. */
   readonly anomalies: readonly Anomaly[];
+  /** promisedRecords, evidence, violations, allowed, and exact counts per anomaly kind. */
   readonly counts: Readonly<Record<string, number>>;
+  /** What the rule was applied to ("412 acknowledged records checked against the final reads"); why not, when inconclusive. */
+  readonly evidence: string;
+  /** Anomalies of this guarantee caused by a root cause reported elsewhere. */
+  readonly implied: readonly ImpliedCount[];
 }
 
 export interface Verdict {
   readonly guarantees: readonly GuaranteeVerdict[];
   /** Totals over the history: sends, acknowledged, failed, indefinite, reads, lost, duplicated, ... */
   readonly counts: Readonly<Record<string, number>>;
-  /** True when every promised guarantee holds. */
+  /** Defects of the client library, apart from broker and protocol violations. */
+  readonly clientDefects: readonly ClientDefect[];
+  readonly outcome: VerdictOutcome;
+  /** True when no promised guarantee is violated (client defects and inconclusive guarantees aside). */
   readonly valid: boolean;
 }

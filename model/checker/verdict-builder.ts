@@ -41,10 +41,10 @@ export function buildVerdict(state: CheckerState, losses: LossCounts, extended: 
       const counts: Record<string, number> = { promisedRecords: extension.promisedRecords, violations: log.violations, allowed: log.allowed };
       for (const [kind, count] of log.byKind) counts[kind] = count;
       const status = log.violations > 0 ? "violated" : extension.promisedRecords > 0 ? "holds" : "not-promised";
-      return { id: entry.id, status, reason: extension.reason, anomalies: [...log.kept], counts };
+      return { id: entry.id, status, reason: extension.reason, anomalies: [...log.kept], counts, evidence: "", implied: [] };
     }
     if (!entry.checked) {
-      return { id: entry.id, status: "not-checked", reason: `${entry.family} guarantees are not judged yet (extension point)`, anomalies: [], counts: {} };
+      return { id: entry.id, status: "not-checked", reason: `${entry.family} guarantees are not judged yet (extension point)`, anomalies: [], counts: {}, evidence: "", implied: [] };
     }
     const log = state.anomalies.of(entry.id);
     const described = describeRules(state, entry.id);
@@ -58,7 +58,7 @@ export function buildVerdict(state: CheckerState, losses: LossCounts, extended: 
     };
     for (const [kind, count] of log.byKind) counts[kind] = count;
     const reason = universal ? (state.ruleSets[0]?.table.get(entry.id)?.reason ?? "promised by every configuration") : described.reason;
-    return { id: entry.id, status, reason, anomalies: [...log.kept], counts };
+    return { id: entry.id, status, reason, anomalies: [...log.kept], counts, evidence: "", implied: [] };
   });
   const counts: Record<string, number> = {
     ...state.counts,
@@ -68,5 +68,6 @@ export function buildVerdict(state: CheckerState, losses: LossCounts, extended: 
     elections: state.faults.elections,
     consumerOrderCandidatesDropped: state.consumers.dropped,
   };
-  return { guarantees, counts, valid: guarantees.every((guarantee) => guarantee.status !== "violated") };
+  const valid = guarantees.every((guarantee) => guarantee.status !== "violated");
+  return { guarantees, counts, clientDefects: [], outcome: valid ? "holds" : "violated", valid };
 }

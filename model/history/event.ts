@@ -46,6 +46,8 @@ export interface HistoryHeader {
   readonly topics: readonly TopicDescription[];
   /** Every process that appears in the history, except `nemesis`. */
   readonly clients: Readonly<Record<string, ClientDescription>>;
+  /** The client library that produced the history ("kafkajs" 2.2.4, "engine"), so a defect is named. */
+  readonly client?: { readonly name: string; readonly version: string };
   /** Scenario name and seed, for the report and for replay. */
   readonly scenario?: string;
   readonly seed?: string;

@@ -101,6 +101,11 @@ export function validateHeaderShape(context: FieldContext, value: unknown): Hist
     oneOfAt(context, description.role, `clients.${id}.role`, clientRoles);
     configMapAt(context, description.config, `clients.${id}.config`);
   }
+  if (header.client !== undefined) {
+    const client = objectAt(context, header.client, "client");
+    stringAt(context, client.name, "client.name");
+    stringAt(context, client.version, "client.version");
+  }
   if (header.scenario !== undefined) stringAt(context, header.scenario, "scenario");
   if (header.seed !== undefined) stringAt(context, header.seed, "seed");
   return header as unknown as HistoryHeader;

@@ -10,8 +10,9 @@ function lost(allowed: boolean, explanation: string): Anomaly {
 }
 
 function verdict(d2: Partial<GuaranteeVerdict>, sends = 3): Verdict {
-  const guarantee: GuaranteeVerdict = { id: "D2", status: "not-promised", reason: "not for producer-0 on 'events': acks=1: D2 needs acks=all", anomalies: [], counts: {}, ...d2 };
-  return { guarantees: [guarantee, { id: "O3", status: "holds", reason: "ok", anomalies: [], counts: {} }], counts: { sends }, valid: guarantee.status !== "violated" };
+  const guarantee: GuaranteeVerdict = { id: "D2", status: "not-promised", reason: "not for producer-0 on 'events': acks=1: D2 needs acks=all", anomalies: [], counts: {}, evidence: "", implied: [], ...d2 };
+  const valid = guarantee.status !== "violated";
+  return { guarantees: [guarantee, { id: "O3", status: "holds", reason: "ok", anomalies: [], counts: {}, evidence: "", implied: [] }], counts: { sends }, clientDefects: [], outcome: valid ? "holds" : "violated", valid };
 }
 
 describe("VerdictTally", () => {
