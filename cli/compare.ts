@@ -22,6 +22,7 @@ import { createTarget } from "../properties/support/targets.js";
 import { validateScenario } from "../properties/support/judge.js";
 import { parseArguments, single, UsageError, type OptionSpec } from "./arguments.js";
 import { formatTable } from "./table.js";
+import { EnvironmentError } from "../fixtures/cluster/environment-error.js";
 
 export const compareOptions: readonly OptionSpec[] = [
   { name: "scenarios", repeat: true },
@@ -297,6 +298,9 @@ async function runOne(target: Target, scenario: Scenario, prefix: string, log?: 
     await writeFile(`${prefix}.verdict.json`, `${JSON.stringify(verdict, null, 2)}\n`);
     return { kind: "verdict", verdict, seconds: (performance.now() - started) / 1000 };
   } catch (error) {
+    // The machine failed (no engine, a broker that never starts): the next scenarios would fail the
+    // same way, so compare stops and exits 5 instead of filling the table with ERROR.
+    if (error instanceof EnvironmentError) throw error;
     const message = error instanceof Error ? error.message.split("\n").slice(0, 3).join(" ") : String(error);
     await writeFile(`${prefix}.error.txt`, `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return { kind: "error", message, seconds: (performance.now() - started) / 1000 };

@@ -322,6 +322,10 @@ export async function runVerify(argv: readonly string[], io: VerifyIo = defaultI
     return 0;
   } finally {
     await target.close();
-    if (onKafka) io.out(`verify: ${((performance.now() - startedAt) / 1000).toFixed(0)} s in all; containers removed`);
+    if (onKafka) {
+      // "containers removed" only when a cluster was started: a run that never got one removed nothing.
+      const removed = (await import("../adapters/kafka/index.js")).kafkaCleanupLine(target);
+      io.out(`verify: ${((performance.now() - startedAt) / 1000).toFixed(0)} s in all${removed === null ? "" : `; ${removed}`}`);
+    }
   }
 }

@@ -36,6 +36,13 @@ export interface KafkaTargetOptions {
   readonly bounds?: Partial<RunBounds>;
   /** Starts a cluster; default: fixtures/cluster. Tests may hand in their own. */
   readonly startCluster?: ClusterFactory;
+  /**
+   * With the default cluster factory: before anything else, make sure a Docker engine answers and the
+   * image exists (fixtures/cluster/prepare-environment.ts runs the scripts test:kafka runs). Default true.
+   */
+  readonly prepareEnvironment?: boolean;
+  /** The preparation's progress lines; default: stderr. */
+  readonly progress?: (line: string) => void;
 }
 
 export const defaultFastFailover = {
@@ -62,6 +69,8 @@ class KafkaTarget implements Target {
   readonly deterministic = false;
   readonly supportedFaults: ReadonlySet<FaultKind> = kafkaSupportedFaults;
   private cluster: { spec: ClusterSpec; control: ClusterControl } | null = null;
+  /** Clusters started so far: a command says "containers removed" only when there were some. */
+  clustersStarted = 0;
   private readonly bounds: RunBounds;
   private readonly logFile: string;
   readonly logDirectory: string;
@@ -137,6 +146,7 @@ class KafkaTarget implements Target {
     const started = performance.now();
     const withFailover: ClusterSpec = { ...spec, broker: { ...defaultFastFailover, ...this.options.fastFailover, ...spec.broker } };
     const control = await this.startCluster(withFailover, { log, ...(signal ? { signal } : {}) });
+    this.clustersStarted++;
     log(`kafka: cluster of ${spec.brokers} brokers and ${spec.controllers} controllers started in ${Math.round(performance.now() - started)} ms`);
     this.cluster = { spec, control };
     return control;
@@ -181,8 +191,20 @@ function logDirectoryOf(options: KafkaTargetOptions): string {
 
 export async function createKafkaTarget(options: KafkaTargetOptions = {}): Promise<Target> {
   const logDirectory = logDirectoryOf(options);
-  const factory = options.startCluster ?? (await import("./cluster-from-fixture.js")).fixtureClusterFactory(options.image, join(logDirectory, "brokers.log"));
+  let image = options.image;
+  if (options.startCluster === undefined && options.prepareEnvironment !== false) {
+    const { prepareKafkaEnvironment } = await import("../../fixtures/cluster/prepare-environment.js");
+    const progress = options.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
+    image = await prepareKafkaEnvironment({ progress, ...(image === undefined ? {} : { image }) });
+  }
+  const factory = options.startCluster ?? (await import("./cluster-from-fixture.js")).fixtureClusterFactory(image, join(logDirectory, "brokers.log"));
   return new KafkaTarget({ ...options, logDirectory }, factory);
+}
+
+/** The line a command ends a Kafka run with: what was removed, or nothing when no cluster ever started. */
+export function kafkaCleanupLine(target: Target): string | null {
+  if (!(target instanceof KafkaTarget) || target.clustersStarted === 0) return null;
+  return `${target.clustersStarted === 1 ? "the cluster's" : `${target.clustersStarted} clusters'`} containers removed`;
 }
 
 export { kafkaSupportedFaults } from "../../chaos/kafka-nemesis/index.js";

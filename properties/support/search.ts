@@ -9,6 +9,7 @@ import type { GuaranteeId } from "../../model/verdict.js";
 import type { Scenario } from "../../chaos/scenario.js";
 import type { RunOptions, Target } from "../../adapters/target.js";
 import { allowedAnomalies, promisedViolations, runAndJudge, type JudgedRun } from "./judge.js";
+import { EnvironmentError } from "../../fixtures/cluster/environment-error.js";
 
 export type FailOn =
   /** A promised guarantee (among `guarantees`) is violated: a bug in the target. */
@@ -64,12 +65,17 @@ export async function searchScenarios(options: SearchOptions): Promise<SearchRes
   let firstFailure: JudgedRun | undefined;
   let lastError: unknown;
   let shrinking = false;
+  let environmentFailure: EnvironmentError | undefined;
   const property = fc.asyncProperty(options.arbitrary, async (scenario) => {
+    // The machine failed (no engine, a broker that never starts): shrinking would only try again, a
+    // cluster start each time. Every later candidate fails at once with the same error.
+    if (environmentFailure !== undefined) throw environmentFailure;
     let run: JudgedRun;
     try {
       run = await runAndJudge(options.target, scenario, options.runOptions);
     } catch (error) {
       lastError = error;
+      if (error instanceof EnvironmentError) environmentFailure = error;
       lastFailure = undefined;
       shrinking = true;
       throw error;
