@@ -8,6 +8,9 @@ import { runVerify } from "./verify.js";
 import { runReplay } from "./replay.js";
 import { runCheck } from "./check.js";
 import { runCompare } from "./compare.js";
+import { runCleanup } from "./cleanup.js";
+import { ExitCode } from "./exit-codes.js";
+import { EnvironmentError } from "../fixtures/cluster/environment-error.js";
 
 export function mainHelp(): string {
   return [
@@ -22,6 +25,7 @@ export function mainHelp(): string {
     "  replay     run a saved counterexample again (byte-identical on the engine)",
     "  check      judge a recorded history.jsonl with the model",
     "  compare    run the comparison suite and saved counterexamples on the engine and on real Kafka",
+    "  cleanup    list and remove every container, network and volume the harness made (--dry-run)",
     "",
     "Run `kafka-harness <command> --help` for a command's options.",
     "Exit status: 0 every promised guarantee held; 1 a violation; 2 bad input.",
@@ -35,6 +39,7 @@ const commands: Readonly<Record<string, Command>> = {
   replay: (argv) => runReplay(argv),
   check: (argv) => runCheck([...argv]),
   compare: (argv) => runCompare([...argv]),
+  cleanup: (argv) => runCleanup(argv),
 };
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -54,6 +59,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof UsageError || error instanceof ScenarioError || error instanceof RangeError) {
       process.stderr.write(`kafka-harness ${command}: ${error.message}\n`);
       return 2;
+    }
+    // The machine stopped the run (no Docker engine, no image, a port taken): one line, no stack.
+    if (error instanceof EnvironmentError) {
+      process.stderr.write(`kafka-harness ${command}: ${error.message}\n`);
+      return ExitCode.environment;
     }
     throw error;
   }
