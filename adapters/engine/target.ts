@@ -14,6 +14,7 @@ import { describeFault, nemesisFunction } from "../../chaos/describe-fault.js";
 import { validateScenarioShape } from "../../chaos/validate.js";
 import { ScenarioError } from "../../chaos/problem.js";
 import { HistoryRecorder } from "./recorder.js";
+import { engineClient } from "../harness-version.js";
 import { EngineNemesis } from "./nemesis.js";
 import { ClientDriver } from "./clients.js";
 import { finalRead, finalReaderId, defaultFinalReadBounds } from "./final-read.js";
@@ -147,6 +148,7 @@ function buildHeader(scenario: Scenario, simulation: Simulation): HistoryHeader 
     kind: "kafka-harness-history",
     version: 1,
     target: "engine",
+    client: engineClient,
     kafkaVersion: scenario.cluster.kafkaVersion,
     brokers: Array.from({ length: scenario.cluster.brokers }, (_, index) => index + 1),
     broker: scenario.cluster.broker,

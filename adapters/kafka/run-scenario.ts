@@ -16,6 +16,7 @@ import { HarnessAdmin } from "./harness-admin.js";
 import { physicalTopicName } from "./placement.js";
 import { kafkaForClient, ProducerClient } from "./producer-client.js";
 import { HistoryRecorder } from "./recorder.js";
+import { kafkajsClient } from "./kafkajs-version.js";
 import type { logCreator } from "kafkajs";
 
 export interface RunBounds {
@@ -84,6 +85,7 @@ function header(scenario: Scenario, assignments: Map<string, number[][]>, broker
     kind: "kafka-harness-history",
     version: 1,
     target: "kafka",
+    client: kafkajsClient,
     kafkaVersion: scenario.cluster.kafkaVersion,
     brokers: [...brokerIds],
     broker: scenario.cluster.broker,
