@@ -12,16 +12,19 @@ import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Scenario } from "../chaos/scenario.js";
 import type { Target } from "../adapters/target.js";
-import type { GuaranteeId, GuaranteeVerdict, Verdict } from "../model/verdict.js";
+import type { History } from "../model/history/event.js";
+import type { ClientDefect, GuaranteeId, Verdict } from "../model/verdict.js";
 import type { PlantedBug } from "../engine/api.js";
 import { checkHistory, serializeHistory } from "../model/index.js";
 import { compareSuite } from "../fixtures/compare-suite/scenarios.js";
-import { knownIssueFor, type KnownIssue } from "../fixtures/compare-suite/known-issues.js";
 import { readCounterexample } from "../properties/support/counterexample.js";
 import { createTarget } from "../properties/support/targets.js";
 import { validateScenario } from "../properties/support/judge.js";
 import { parseArguments, single, UsageError, type OptionSpec } from "./arguments.js";
 import { formatTable } from "./table.js";
+import { cellKind, clientDefectCell, guaranteeCell } from "./compare-cells.js";
+import { explainDifference } from "./compare-differences.js";
+import { ExitCode } from "./exit-codes.js";
 import { EnvironmentError } from "../fixtures/cluster/environment-error.js";
 
 export const compareOptions: readonly OptionSpec[] = [
@@ -72,13 +75,19 @@ export function compareHelp(): string {
     "  --time-scale N       multiply counterexamples' step times on Kafka by N (default 1: engine",
     "                       scenarios are written in milliseconds of Kafka-like timing; try 5 to give",
     "                       real failover more time). Suite scenarios are already in wall-clock time",
-    "  --strict             count known client issues (fixtures/compare-suite/known-issues.ts) as violations",
+    "  --strict             count client-library defects as violations (exit 1 instead of 4)",
     "  --out DIR            the run directory (default runs/compare-<time>)",
     "",
-    "Cells: 'holds'; 'VIOLATED n' (a promised guarantee broken, n anomalies); 'allowed n' (anomalies the",
-    "configuration permits, observed); 'none seen' (not promised, nothing observed); '(planted)' marks",
-    "violations caused by a planted engine bug, '(known)' a known client issue; '≠' marks rows where the",
-    "engine (without planted bugs) and Kafka differ.",
+    "Cells: 'holds'; 'VIOLATED n by producer-1: key-reorder n' (a promised guarantee broken: the real",
+    "count, the clients whose operations prove it, the anomalies by kind); 'allowed n by ...' (anomalies",
+    "the configuration permits, observed); 'none seen' (not promised, nothing observed); 'inconclusive'",
+    "(promised, no evidence); '(planted)' marks violations caused by a planted engine bug. The column",
+    "headers name each target's client library and version (kafkajs 2.2.4). The row 'client' lists the",
+    "client library's own defects the model found (kafkajs 2.2.4 reuses an idempotent producer's sequence",
+    "numbers after a failed request): they are the client's, and the anomalies they cause are not charged",
+    "to Kafka. '≠' marks rows where the engine (without planted bugs) and Kafka differ; the line under the",
+    "table says why for each (a client defect, allowed behaviour seen on one side only, no evidence), or",
+    "'unexplained'.",
     "Counterexamples needing a planted engine bug run on the engine twice (with and without the bug) and",
     "on Kafka as they are: Kafka has none of our bugs.",
     "",
@@ -89,8 +98,10 @@ export function compareHelp(): string {
     "run on the engine only and Kafka's column says 'not runnable on kafka: <why>'.",
     "",
     "Exit status: 0 no promised guarantee violated on either target (violations caused by planted engine",
-    "bugs, and known client issues unless --strict, do not count); 1 a violation, or a run that failed",
-    "with an error (nothing was checked); 2 bad input.",
+    "bugs do not count); 1 a violation, or a run that failed with an error (nothing was checked); 2 bad",
+    "input; 3 no violation, but a promised guarantee had no evidence; 4 the only violations are a client",
+    "library's defects (1 with --strict); 5 environment (no Docker engine, no image, a broker that never",
+    "started: one line says what to run).",
     "Ctrl-C removes every container this command started.",
   ].join("\n");
 }
@@ -106,7 +117,7 @@ export interface CompareEntry {
 }
 
 export type Outcome =
-  | { readonly kind: "verdict"; readonly verdict: Verdict; readonly seconds: number }
+  | { readonly kind: "verdict"; readonly verdict: Verdict; readonly history: History; readonly seconds: number }
   | { readonly kind: "error"; readonly message: string; readonly seconds: number }
   | { readonly kind: "not-runnable"; readonly reason: string }
   | { readonly kind: "skipped"; readonly reason: string };
@@ -117,9 +128,12 @@ export interface EntryResult {
   readonly engineWithBugs: Outcome | null;
   readonly engine: Outcome;
   readonly kafka: Outcome;
-  readonly kafkaKnownIssue: KnownIssue | undefined;
   /** Guarantee ids whose cells differ (by kind) between the engine without bugs and Kafka. */
   readonly differences: readonly GuaranteeId[];
+  /** Why each difference, by guarantee id ("unexplained" when the verdicts say nothing). */
+  readonly reasons: Readonly<Partial<Record<GuaranteeId, string>>>;
+  /** Client-library defects per target, as `target:kind (client)`: exit 4 when they are all there is. */
+  readonly clientDefects: readonly string[];
   /** Promised violations that count toward the exit status, as `target:id`. */
   readonly countedViolations: readonly string[];
 }
@@ -128,7 +142,7 @@ export interface CompareResult {
   readonly results: readonly EntryResult[];
   readonly outDirectory: string;
   readonly seconds: number;
-  readonly exitCode: 0 | 1;
+  readonly exitCode: ExitCode;
 }
 
 export interface CompareIo {
@@ -154,16 +168,6 @@ function violatedIds(verdict: Verdict): GuaranteeId[] {
   return verdict.guarantees.filter((guarantee) => guarantee.status === "violated").map((guarantee) => guarantee.id);
 }
 
-function guaranteeCell(guarantee: GuaranteeVerdict | undefined, mark: string): string {
-  if (guarantee === undefined) return "-";
-  const allowed = guarantee.anomalies.filter((anomaly) => anomaly.allowed).length;
-  const violating = guarantee.anomalies.length - allowed;
-  if (guarantee.status === "violated") return `VIOLATED ${Math.max(violating, guarantee.counts["violations"] ?? 0, 1)}${mark}`;
-  if (guarantee.status === "not-checked") return "not-checked";
-  if (allowed > 0) return `allowed ${allowed}`;
-  return guarantee.status === "not-promised" ? "none seen" : "holds";
-}
-
 function outcomeCell(outcome: Outcome, id: GuaranteeId, expected: readonly GuaranteeId[], mark: string): string {
   switch (outcome.kind) {
     case "skipped":
@@ -176,13 +180,9 @@ function outcomeCell(outcome: Outcome, id: GuaranteeId, expected: readonly Guara
       return guaranteeCell(
         outcome.verdict.guarantees.find((guarantee) => guarantee.id === id),
         expected.includes(id) ? mark : "",
+        outcome.history,
       );
   }
-}
-
-/** The kind of a cell, without counts: two runs of a nondeterministic target differ in counts. */
-function cellKind(cell: string): string {
-  return cell.split(" ")[0] ?? cell;
 }
 
 function verdictOf(outcome: Outcome | null): Verdict | null {
@@ -210,23 +210,60 @@ function outcomeSummary(outcome: Outcome | null, expected: readonly GuaranteeId[
   }
 }
 
+/** "kafka (kafkajs 2.2.4)": the column names the client library that recorded the history. */
+function columnName(name: string, outcome: Outcome | null): string {
+  const client = outcome?.kind === "verdict" ? outcome.history.header.client : undefined;
+  return client === undefined ? name : `${name} (${client.name} ${client.version})`;
+}
+
+function defectCell(outcome: Outcome | null): string {
+  return outcome?.kind === "verdict" ? clientDefectCell(outcome.verdict.clientDefects) : "-";
+}
+
+const cellWidth = 48;
+
 export function entryTable(result: EntryResult): string {
   const reference = verdictOf(result.engine) ?? verdictOf(result.kafka) ?? verdictOf(result.engineWithBugs);
   if (reference === null) return "  (no verdict on any target)";
   const withBugs = result.engineWithBugs;
-  const knownIds = result.kafkaKnownIssue?.guarantees ?? [];
-  const headers = withBugs === null ? ["id", "model", "engine", "kafka", ""] : ["id", "model", "engine + planted bug", "engine", "kafka", ""];
+  const engineColumn = columnName("engine", result.engine);
+  const kafkaColumn = columnName("kafka", result.kafka);
+  const headers = withBugs === null ? ["id", "model", engineColumn, kafkaColumn, ""] : ["id", "model", "engine + planted bug", engineColumn, kafkaColumn, ""];
   const rows: string[][][] = [];
+  const cells = (id: GuaranteeId, model: string, engineCell: string, kafkaCell: string, withBugsCell: string, differs: string): string[][] =>
+    withBugs === null
+      ? [[id], [model], wrap(engineCell, cellWidth), wrap(kafkaCell, cellWidth), [differs]]
+      : [[id], [model], wrap(withBugsCell, cellWidth), wrap(engineCell, cellWidth), wrap(kafkaCell, cellWidth), [differs]];
   for (const guarantee of reference.guarantees) {
     if (guarantee.status === "not-checked") continue;
-    const engineCell = outcomeCell(result.engine, guarantee.id, [], "");
-    const kafkaCell = outcomeCell(result.kafka, guarantee.id, knownIds, " (known)");
-    const differs = result.differences.includes(guarantee.id) ? "≠" : "";
     const model = guarantee.status === "not-promised" ? "not promised" : "promised";
-    const row = withBugs === null ? [[guarantee.id], [model], [engineCell], [kafkaCell], [differs]] : [[guarantee.id], [model], [outcomeCell(withBugs, guarantee.id, result.entry.expectedWithBugs, " (planted)")], [engineCell], [kafkaCell], [differs]];
-    rows.push(row);
+    const differs = result.differences.includes(guarantee.id) ? "≠" : "";
+    rows.push(
+      cells(guarantee.id, model, outcomeCell(result.engine, guarantee.id, [], ""), outcomeCell(result.kafka, guarantee.id, [], ""), withBugs === null ? "" : outcomeCell(withBugs, guarantee.id, result.entry.expectedWithBugs, " (planted)"), differs),
+    );
+  }
+  // The client library's own defects: a row of their own, never a guarantee's.
+  if ([result.engine, result.kafka, withBugs].some((outcome) => outcome?.kind === "verdict" && outcome.verdict.clientDefects.length > 0)) {
+    rows.push(withBugs === null ? [["client"], ["defects"], [defectCell(result.engine)], [defectCell(result.kafka)], [""]] : [["client"], ["defects"], [defectCell(withBugs)], [defectCell(result.engine)], [defectCell(result.kafka)], [""]]);
   }
   return formatTable(headers, rows);
+}
+
+function reasonsOf(engine: Outcome, kafka: Outcome, differences: readonly GuaranteeId[]): Partial<Record<GuaranteeId, string>> {
+  const engineVerdict = verdictOf(engine);
+  const kafkaVerdict = verdictOf(kafka);
+  if (engineVerdict === null || kafkaVerdict === null) return {};
+  return Object.fromEntries(differences.map((id) => [id, explainDifference(id, engineVerdict, kafkaVerdict)]));
+}
+
+/** `kafka:sequence-reuse (kafkajs 2.2.4)`, once per target and kind. */
+function defectsOf(named: readonly [string, Outcome | null][]): string[] {
+  const found = new Set<string>();
+  for (const [name, outcome] of named) {
+    const defects: readonly ClientDefect[] = verdictOf(outcome)?.clientDefects ?? [];
+    for (const defect of defects) found.add(`${name}:${defect.kind} (${defect.client})`);
+  }
+  return [...found];
 }
 
 function differencesOf(engine: Outcome, kafka: Outcome): GuaranteeId[] {
@@ -296,7 +333,7 @@ async function runOne(target: Target, scenario: Scenario, prefix: string, log?: 
     const verdict = checkHistory(history);
     await writeFile(`${prefix}.history.jsonl`, serializeHistory(history));
     await writeFile(`${prefix}.verdict.json`, `${JSON.stringify(verdict, null, 2)}\n`);
-    return { kind: "verdict", verdict, seconds: (performance.now() - started) / 1000 };
+    return { kind: "verdict", verdict, history, seconds: (performance.now() - started) / 1000 };
   } catch (error) {
     // The machine failed (no engine, a broker that never starts): the next scenarios would fail the
     // same way, so compare stops and exits 5 instead of filling the table with ERROR.
@@ -308,6 +345,8 @@ async function runOne(target: Target, scenario: Scenario, prefix: string, log?: 
 }
 
 function countedViolations(result: Omit<EntryResult, "countedViolations">, strict: boolean): string[] {
+  // With --strict a client's defect counts like a violation of Kafka's (exit 1, not 4).
+  const defects = strict ? result.clientDefects.map((defect) => `client-defect:${defect}`) : [];
   const counted: string[] = [];
   // A target that could not run the scenario proved nothing: the comparison is not a pass.
   const named: [string, Outcome | null][] = [
@@ -319,12 +358,11 @@ function countedViolations(result: Omit<EntryResult, "countedViolations">, stric
   const engine = verdictOf(result.engine);
   if (engine !== null) counted.push(...violatedIds(engine).map((id) => `engine:${id}`));
   const kafka = verdictOf(result.kafka);
-  const known = strict ? [] : (result.kafkaKnownIssue?.guarantees ?? []);
-  if (kafka !== null) counted.push(...violatedIds(kafka).filter((id) => !known.includes(id)).map((id) => `kafka:${id}`));
+  if (kafka !== null) counted.push(...violatedIds(kafka).map((id) => `kafka:${id}`));
   // The engine with planted bugs is expected to violate: only a violation the file does not list counts.
   const withBugs = verdictOf(result.engineWithBugs);
   if (withBugs !== null) counted.push(...violatedIds(withBugs).filter((id) => !result.entry.expectedWithBugs.includes(id)).map((id) => `engine+bug:${id}`));
-  return counted;
+  return [...counted, ...defects];
 }
 
 function seconds(outcome: Outcome | null): string {
@@ -357,12 +395,12 @@ function describeOutcomes(result: EntryResult): string[] {
     const expected = result.entry.expectedWithBugs;
     if (got.join(",") !== [...expected].join(",")) lines.push(`  note: with the planted bug the file expects ${expected.join(",") || "nothing"} violated, the engine violated ${got.join(",") || "nothing"}`);
   }
-  const kafka = verdictOf(result.kafka);
-  if (result.kafkaKnownIssue !== undefined && kafka !== null) {
-    const shown = violatedIds(kafka).filter((id) => result.kafkaKnownIssue?.guarantees.includes(id));
-    lines.push(`  known issue on kafka (${shown.length > 0 ? `shown: ${shown.join(",")}` : "not shown this time"}): ${result.kafkaKnownIssue.reason}`);
+  for (const [name, outcome] of named) {
+    for (const defect of verdictOf(outcome)?.clientDefects.slice(0, 3) ?? []) {
+      lines.push(`  ${name}: client defect of ${defect.client}, not Kafka's: ${defect.kind}: ${defect.message}`);
+    }
   }
-  if (result.differences.length > 0) lines.push(`  engine and kafka differ on ${result.differences.join(", ")}`);
+  for (const id of result.differences) lines.push(`  engine and kafka differ on ${id}: ${result.reasons[id] ?? "unexplained"}`);
   return lines;
 }
 
@@ -385,11 +423,12 @@ export function summaryTable(results: readonly EntryResult[]): string {
     [result.entry.label],
     [outcomeSummary(result.engineWithBugs, result.entry.expectedWithBugs, " (planted)")],
     [outcomeSummary(result.engine, [], "")],
-    result.kafka.kind === "not-runnable" ? wrap(`not runnable on kafka: ${result.kafka.reason}`, 60) : [outcomeSummary(result.kafka, result.kafkaKnownIssue?.guarantees ?? [], " (known)")],
-    [result.differences.join(",") || "-"],
+    result.kafka.kind === "not-runnable" ? wrap(`not runnable on kafka: ${result.kafka.reason}`, 60) : [outcomeSummary(result.kafka, [], "")],
+    [result.clientDefects.join(", ") || "-"],
+    result.differences.length === 0 ? ["-"] : result.differences.flatMap((id) => wrap(`${id}: ${result.reasons[id] ?? "unexplained"}`, 50)),
     [`${seconds(result.engine)} / ${seconds(result.kafka)}`],
   ]);
-  return formatTable(["scenario", "engine + planted bug", "engine", "kafka", "differ on", "time engine / kafka"], rows);
+  return formatTable(["scenario", "engine + planted bug", "engine", "kafka", "client defects", "differ on (why)", "time engine / kafka"], rows);
 }
 
 export interface CompareSettings {
@@ -476,7 +515,19 @@ export async function compareScenarios(settings: CompareSettings, io: CompareIo)
         const scenario = entry.counterexample ? timeScaled(entry.scenario, settings.timeScale) : entry.scenario;
         kafkaOutcome = await runOne(kafka, scenario, `${prefix}.kafka`, (line) => progress(`  ${line}`));
       }
-      const partial = { entry, engineWithBugs, engine, kafka: kafkaOutcome, kafkaKnownIssue: knownIssueFor(entry.scenario.name, "kafka"), differences: differencesOf(engine, kafkaOutcome) };
+      const differences = differencesOf(engine, kafkaOutcome);
+      const partial = {
+        entry,
+        engineWithBugs,
+        engine,
+        kafka: kafkaOutcome,
+        differences,
+        reasons: reasonsOf(engine, kafkaOutcome, differences),
+        clientDefects: defectsOf([
+          ["engine", engine],
+          ["kafka", kafkaOutcome],
+        ]),
+      };
       const result: EntryResult = { ...partial, countedViolations: countedViolations(partial, settings.strict) };
       results.push(result);
       out(entryTable(result));
@@ -493,7 +544,22 @@ export async function compareScenarios(settings: CompareSettings, io: CompareIo)
   out(summaryTable(results));
   const kafkaSeconds = results.reduce((sum, result) => sum + (result.kafka.kind === "verdict" || result.kafka.kind === "error" ? result.kafka.seconds : 0), 0);
   out(`\ncompare: ${results.length} scenarios in ${totalSeconds.toFixed(0)} s (kafka runs ${kafkaSeconds.toFixed(0)} s including cluster starts)`);
-  out(counted.length === 0 ? "compare: no promised guarantee violated (planted bugs and known issues aside)" : `compare: VIOLATIONS or errors: ${counted.join("; ")}`);
+  const defects = results.flatMap((result) => result.clientDefects.map((defect) => `${result.entry.label} ${defect}`));
+  const inconclusive = results.flatMap((result) =>
+    (
+      [
+        ["engine", result.engine],
+        ["kafka", result.kafka],
+      ] as const
+    )
+      .filter(([, outcome]) => verdictOf(outcome)?.outcome === "inconclusive")
+      .map(([name]) => `${result.entry.label} ${name}`),
+  );
+  const exitCode: ExitCode = counted.length > 0 ? ExitCode.violated : defects.length > 0 ? ExitCode.clientDefect : inconclusive.length > 0 ? ExitCode.inconclusive : ExitCode.held;
+  if (counted.length > 0) out(`compare: VIOLATIONS or errors: ${counted.join("; ")}`);
+  else out("compare: no promised guarantee violated (violations caused by planted engine bugs aside)");
+  if (defects.length > 0) out(`compare: client-library defects (the client's, not Kafka's${settings.strict ? "; counted by --strict" : "; exit 4"}): ${defects.join("; ")}`);
+  if (inconclusive.length > 0) out(`compare: inconclusive (a promised guarantee had no evidence): ${inconclusive.join("; ")}`);
   out(`compare: output, histories and verdicts in ${outDirectory}`);
   await writeFile(join(outDirectory, "compare.txt"), `${printed.join("\n")}\n`);
   await writeFile(join(outDirectory, "progress.log"), `${progressLines.join("\n")}\n`);
@@ -510,6 +576,8 @@ export async function compareScenarios(settings: CompareSettings, io: CompareIo)
           engine: brief(result.engine),
           kafka: brief(result.kafka),
           differences: result.differences,
+          reasons: result.reasons,
+          clientDefects: result.clientDefects,
           countedViolations: result.countedViolations,
         })),
       },
@@ -517,12 +585,15 @@ export async function compareScenarios(settings: CompareSettings, io: CompareIo)
       2,
     )}\n`,
   );
-  return { results, outDirectory, seconds: totalSeconds, exitCode: counted.length > 0 ? 1 : 0 };
+  return { results, outDirectory, seconds: totalSeconds, exitCode };
 }
 
 function brief(outcome: Outcome | null): unknown {
   if (outcome === null) return null;
-  if (outcome.kind === "verdict") return { kind: outcome.kind, seconds: Number(outcome.seconds.toFixed(1)), valid: outcome.verdict.valid, violated: violatedIds(outcome.verdict), counts: outcome.verdict.counts };
+  if (outcome.kind === "verdict") {
+    const { verdict, history } = outcome;
+    return { kind: outcome.kind, seconds: Number(outcome.seconds.toFixed(1)), client: history.header.client ?? null, outcome: verdict.outcome, valid: verdict.valid, violated: violatedIds(verdict), clientDefects: verdict.clientDefects.length, counts: verdict.counts };
+  }
   return outcome;
 }
 
