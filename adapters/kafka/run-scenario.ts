@@ -1,7 +1,7 @@
 /**
  * Runs one scenario on a running container cluster and records its history:
  * topics (unique names per run, fixed placement) -> clients connected -> steps at wall-clock offsets
- * (sends pipelined, faults awaited) -> finale (heal, resume, restart; settle in-flight sends; quiet
+ * (sends pipelined; faults on a chain of their own, concurrent with the workload) -> finale (heal, resume, restart; settle in-flight sends; quiet
  * period; wait for leaders) -> final reads of every partition from its start to its end offset.
  */
 import { randomBytes } from "node:crypto";
@@ -115,6 +115,8 @@ export async function runScenario(scenario: Scenario, context: RunContext): Prom
   const producers = new Map<string, ProducerClient>();
   const consumers = new Map<string, ConsumerClient>();
   let nemesis: KafkaNemesis | null = null;
+  /** The workload's faults, still taking effect: awaited before the cluster is healed, whatever happens. */
+  let faultsDone: Promise<void> = Promise.resolve();
   try {
     const setupStarted = performance.now();
     const assignments = new Map<string, number[][]>();
@@ -153,17 +155,8 @@ export async function runScenario(scenario: Scenario, context: RunContext): Prom
     nemesis = runNemesis;
     clock = startRunClock();
     const workloadStarted = performance.now();
-    for (const step of scenario.steps) {
-      await sleepUntil(clock, step.at * bounds.timeScale, context.signal);
-      try {
-        await applyStep(step, { producers, consumers, nemesis: runNemesis });
-      } catch (error) {
-        // A fault that could not be applied is recorded (nemesis info) and the workload goes on: the
-        // finale restores whatever it left. Any other step error is a harness bug and stops the run.
-        if (step.op !== "fault") throw error;
-        log(`kafka: ${scenario.name}: fault ${step.fault.kind} at ${step.at} ms failed, recorded as info: ${(error as Error).message}`);
-      }
-    }
+    faultsDone = runWorkload(scenario, { producers, consumers, nemesis: runNemesis }, clock, context);
+    await faultsDone;
     log(`kafka: ${scenario.name}: ${scenario.steps.length} steps in ${Math.round(performance.now() - workloadStarted)} ms`);
 
     // Finale.
@@ -202,7 +195,9 @@ export async function runScenario(scenario: Scenario, context: RunContext): Prom
     await Promise.all([...producers.values()].map((producer) => producer.disconnect()));
     await Promise.all([...consumers.values()].map((consumer) => consumer.close().catch(() => undefined)));
     await admin.disconnect();
-    // Leave the cluster whole for the next scenario even when this one failed half-way.
+    // Leave the cluster whole for the next scenario even when this one failed half-way; a fault
+    // still under way finishes first, or it would undo the healing.
+    await faultsDone.catch(() => undefined);
     if (nemesis !== null) {
       const state = nemesis.state;
       if (state.cuts.length > 0 || state.down.length > 0 || state.paused.length > 0) {
@@ -214,13 +209,47 @@ export async function runScenario(scenario: Scenario, context: RunContext): Prom
   }
 }
 
+/**
+ * Runs the steps on their schedule. Sends and polls are issued at their time and never wait; faults
+ * run on a chain of their own, one after another in scenario order, so a slow fault (a clean stop
+ * waits for the broker to exit, a restart for the container) holds back the faults after it but not
+ * the workload: the sends due while it takes effect go out on time, against a cluster in transition,
+ * instead of in one burst afterwards. The nemesis records each fault's invoke when it starts and its
+ * completion when it took effect. Resolves once every step was issued and every fault applied.
+ */
+async function runWorkload(scenario: Scenario, clients: StepClients, clock: RunClock, context: RunContext): Promise<void> {
+  let faults: Promise<void> = Promise.resolve();
+  try {
+    for (const step of scenario.steps) {
+      await sleepUntil(clock, step.at * context.bounds.timeScale, context.signal);
+      if (step.op !== "fault") {
+        applyStep(step, clients);
+        continue;
+      }
+      const fault = step.fault;
+      faults = faults.then(async () => {
+        try {
+          await clients.nemesis.apply(fault);
+        } catch (error) {
+          // A fault that could not be applied is recorded (nemesis info) and the workload goes on:
+          // the finale restores whatever it left.
+          context.log(`kafka: ${scenario.name}: fault ${fault.kind} due at ${step.at} ms failed, recorded as info: ${(error as Error).message}`);
+        }
+      });
+    }
+  } finally {
+    await faults;
+  }
+}
+
 interface StepClients {
   readonly producers: ReadonlyMap<string, ProducerClient>;
   readonly consumers: ReadonlyMap<string, ConsumerClient>;
   readonly nemesis: KafkaNemesis;
 }
 
-async function applyStep(step: Step, clients: StepClients): Promise<void> {
+/** Issues one send, poll, assign or seek; any error here is a harness bug and stops the run. */
+function applyStep(step: Exclude<Step, { op: "fault" }>, clients: StepClients): void {
   switch (step.op) {
     case "send": {
       const producer = clients.producers.get(step.client);
@@ -238,8 +267,5 @@ async function applyStep(step: Step, clients: StepClients): Promise<void> {
       else consumer.seek(step.topic, step.partition, step.offset);
       return;
     }
-    case "fault":
-      await clients.nemesis.apply(step.fault);
-      return;
   }
 }
