@@ -26,6 +26,7 @@ import { resolveConfiguration } from "./configuration.js";
 import { formatTable } from "./table.js";
 import { configurationPresets, presetProducerConfigs } from "../fixtures/presets/index.js";
 import { kafkaRandomScenarios } from "../adapters/kafka/bounds.js";
+import { describeFound, formatBudget, shrinkViolation } from "./verify-shrink.js";
 
 export const verifyOptions: readonly OptionSpec[] = [
   { name: "target" },
@@ -34,6 +35,7 @@ export const verifyOptions: readonly OptionSpec[] = [
   { name: "seed" },
   { name: "intensity" },
   { name: "time-budget" },
+  { name: "shrink-budget" },
   { name: "out" },
   { name: "config", repeat: true },
   { name: "faults" },
@@ -65,6 +67,9 @@ export function verifyHelp(): string {
     "  --seed S                  fast-check seed, to repeat a verify run exactly on the engine",
     "  --intensity LEVEL         fault intensity: none, low, medium (default), high, or a number in 0..1",
     "  --time-budget T           stop after this wall time, e.g. 60s, 5m (default 10m)",
+    "  --shrink-budget T         at most this much of it for shrinking a violation (default: what is left;",
+    "                            on kafka 3m). On kafka, a violation that reproduces on the engine is shrunk",
+    "                            there first and the result confirmed on kafka; what was found is printed first",
     "  --out DIR                 where a violation's run directory is written (default runs/)",
     "  --config C                a preset name and/or key=value pairs in Kafka's names (repeatable),",
     "                            e.g. --config acks-1 or --config durable,min.insync.replicas=1. Presets:",
@@ -164,6 +169,8 @@ export async function runVerify(argv: readonly string[], io: VerifyIo = defaultI
   const intensity = parseIntensity(single(parsed, "intensity") ?? "medium");
   if (typeof intensity !== "number") throw new UsageError(`${intensity.field} ${JSON.stringify(intensity.value)} is not allowed; allowed: ${intensity.allowed}`);
   const timeBudgetMs = parseDuration(single(parsed, "time-budget") ?? "10m", "--time-budget");
+  const shrinkBudgetText = single(parsed, "shrink-budget") ?? (targetName === "kafka" ? "3m" : undefined);
+  const shrinkBudgetMs = shrinkBudgetText === undefined ? undefined : parseDuration(shrinkBudgetText, "--shrink-budget");
   const outDirectory = single(parsed, "out") ?? "runs";
   const configuration = resolveConfiguration(parsed.options.get("config") ?? []);
   const faultKinds = parseFaults(single(parsed, "faults"), targetName);
@@ -201,12 +208,14 @@ export async function runVerify(argv: readonly string[], io: VerifyIo = defaultI
       ...(onKafka ? { maxOperations: kafkaRandomScenarios.maxOperations } : {}),
     });
     if (onKafka) io.out(`verify: real Kafka: time scale ${kafkaRandomScenarios.timeScale}, at most ${kafkaRandomScenarios.maxOperations} operations per scenario, 30-60 s per run; the first run starts the cluster`);
+    if (shrinkBudgetMs !== undefined) io.out(`verify: a violation is shrunk within ${formatBudget(shrinkBudgetMs)} (--shrink-budget)${onKafka ? ", on the engine first when it reproduces there" : ""}`);
     let violations = 0;
     /** Kept for the run directory of a passing verify: the run that showed the most allowed behaviour. */
     let example: JudgedRun | undefined;
     let exampleScore = -1;
     /** fast-check's path of the first violating scenario: the shrink starts from it. */
     let firstViolation: number | undefined;
+    let firstViolatingRun: JudgedRun | undefined;
     // Phase 1 runs every scenario (nothing fails), so the table counts all runs and all violations.
     const survey = await searchScenarios({
       target,
@@ -227,6 +236,7 @@ export async function runVerify(argv: readonly string[], io: VerifyIo = defaultI
         if (promisedViolations(run.verdict, guarantees).length > 0) {
           violations++;
           firstViolation ??= tally.runs - 1;
+          firstViolatingRun ??= run;
         }
         const allowed = [...tally.guarantees.values()].reduce((sum, entry) => sum + [...entry.allowed.values()].reduce((inner, kind) => inner + kind.anomalies, 0), 0);
         io.progress(`runs ${tally.runs}/${runs}, violations ${violations}, observed allowed anomalies ${allowed}   `);
@@ -236,26 +246,29 @@ export async function runVerify(argv: readonly string[], io: VerifyIo = defaultI
     if (survey.error !== undefined) throw survey.error;
     // Phase 2 replays the first violation from its path (same seed) and lets fast-check shrink it,
     // within what is left of the time budget (a Kafka run takes most of a minute).
-    let shrinkRuns = 0;
     const remainingMs = Math.round(timeBudgetMs - (performance.now() - startedAt));
+    // What was found is printed before any shrinking: a shrink that runs out of time still leaves it.
+    if (firstViolatingRun !== undefined) for (const line of describeFound(firstViolatingRun, guarantees, (firstViolation ?? 0) + 1)) io.out(line);
+    const shrinkMs = Math.min(shrinkBudgetMs ?? remainingMs, remainingMs);
+    if (firstViolatingRun !== undefined && shrinkMs > 0) io.out(`verify: shrinking within ${formatBudget(shrinkMs)}`);
     const result =
-      firstViolation === undefined || remainingMs <= 0
+      firstViolation === undefined || firstViolatingRun === undefined || shrinkMs <= 0
         ? undefined
-        : await searchScenarios({
-            target,
-            arbitrary,
-            guarantees,
-            failOn: "violation",
-            numRuns: 1,
-            seed: survey.seed,
-            path: String(firstViolation),
-            timeLimitMs: remainingMs,
-            runOptions,
-            onRun: (run) => {
-              shrinkRuns++;
-              io.progress(`shrinking the first violation: ${shrinkRuns} attempts, now ${formatScenarioSize(scenarioSize(run.scenario))}   `);
-            },
-          });
+        : (
+            await shrinkViolation({
+              target,
+              engine: onKafka ? await createTarget("engine") : null,
+              arbitrary,
+              guarantees,
+              seed: survey.seed,
+              path: String(firstViolation),
+              first: firstViolatingRun,
+              budgetMs: shrinkMs,
+              runOptions,
+              out: io.out,
+              progress: io.progress,
+            })
+          ).result;
     if (result !== undefined && process.stderr.isTTY) io.progress("\n");
 
     const rows = guarantees.map((id) => {
