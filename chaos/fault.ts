@@ -16,7 +16,10 @@ export type Fault =
   | { readonly kind: "stop"; readonly node: NodeName }
   /** Start a killed, crashed or stopped node again; it recovers from what is on disk. */
   | { readonly kind: "restart"; readonly node: NodeName }
-  /** Freeze the process (SIGSTOP, a long GC pause); peers time out; on resume it acts on stale beliefs. */
+  /**
+   * Freeze the process, as a long GC pause or SIGSTOP would; peers time out; on resume it acts on stale
+   * beliefs. On Kafka it is `docker pause` (the cgroup freezer, no signal sent); on the engine a held node.
+   */
   | { readonly kind: "pause"; readonly node: NodeName }
   | { readonly kind: "resume"; readonly node: NodeName }
   /** Cut every link between the node and every other node, both ways. */

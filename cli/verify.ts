@@ -75,6 +75,7 @@ export function verifyHelp(): string {
     "                            e.g. --config acks-1 or --config durable,min.insync.replicas=1. Presets:",
     ...presets,
     `  --faults K,K              fault kinds to draw (default ${defaultEpisodeKinds.join(",")}; also power-loss on the engine)`,
+    "                            (pause on kafka is docker pause: the cgroup freezer, not SIGSTOP)",
     "  --planted-bug B[,B]       engine only: switch on planted bugs to watch the harness catch them:",
     ...bugs,
     "  --help                    this text",

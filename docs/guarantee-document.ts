@@ -68,7 +68,7 @@ export function guaranteeDocument(): string {
     "  be lost when a power loss hits one replica of its partition after the send, unless every append is",
     "  flushed (`flush.messages=1`). The reasoning is in model/README.md.",
     "- **stop**: a clean shutdown; leadership moves away first.",
-    "- **pause**: the process freezes (SIGSTOP); on resume it acts on stale beliefs until it learns better.",
+    "- **pause**: the process freezes (on Kafka `docker pause`: the cgroup freezer, not SIGSTOP); on resume it acts on stale beliefs until it learns better.",
     "",
   );
   return lines.join("\n");
