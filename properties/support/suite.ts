@@ -5,6 +5,7 @@
  *   planted - every planted engine bug is caught by its property, and the shrunk counterexample is small.
  * Counts come from the environment (environment.ts), so `npm test` is quick and nightly runs are long.
  */
+import { rm, rmdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "vitest";
@@ -219,6 +220,13 @@ function registerPlantedBugCase(planted: PlantedBugCase): void {
       expect(size.faults).toBeLessThanOrEqual(smallCounterexample.faults);
       expect(size.producers).toBeLessThanOrEqual(smallCounterexample.producers);
       expect(size.sends).toBeLessThanOrEqual(smallCounterexample.sends);
+    }
+    // Every check passed: the run directory explains nothing, so it does not stay in the temp folder
+    // (a failing check above leaves it, and its path is in the failure message).
+    if (process.env.HARNESS_OUT === undefined) {
+      await rm(written.directory, { recursive: true, force: true });
+      // The shared parent goes too once empty (rmdir refuses while another test's directory is there).
+      await rmdir(outDirectory()).catch(() => undefined);
     }
   });
 }
