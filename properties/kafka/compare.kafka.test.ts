@@ -7,7 +7,7 @@
  * Run: npx vitest run -c vitest.kafka.config.ts properties/kafka/compare.kafka.test.ts
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "vitest";
@@ -63,13 +63,17 @@ test("compare prints model, engine and Kafka verdicts side by side, and says wha
   process.stdout.write(`${output}\n[compare.kafka] ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
 
   // Headers: model, engine and kafka columns; the planted-bug entry has both engine columns.
-  expect(output).toMatch(/^id +\| model +\| engine +\| kafka/m);
-  expect(output).toMatch(/^id +\| model +\| engine \+ planted bug +\| engine +\| kafka/m);
+  // Each column names the client library that recorded the history, with its version.
+  const kafkajs = (JSON.parse(readFileSync("node_modules/kafkajs/package.json", "utf8")) as { version: string }).version;
+  expect(output).toMatch(new RegExp(`^id +\\| model +\\| engine \\(engine [0-9.]+\\) +\\| kafka \\(kafkajs ${kafkajs.replace(/\./g, "\\.")}\\)`, "m"));
+  expect(output).toMatch(/^id +\| model +\| engine \+ planted bug +\| engine \(engine [0-9.]+\) +\| kafka \(kafkajs /m);
 
   // baseline-consumer on Kafka: a real verdict for every row, and the durable promises hold on both.
   const baseline = result.results.find((entry) => entry.entry.label === "baseline-consumer");
   expect(baseline?.kafka.kind).toBe("verdict");
   expect(baseline?.engine.kind).toBe("verdict");
+  // The history says which client produced it, so a client's defect can be named.
+  expect(baseline?.kafka.kind === "verdict" ? baseline.kafka.history.header.client : undefined).toEqual({ name: "kafkajs", version: kafkajs });
   expect(rowOf(output, "baseline-consumer", "D2")).toBe("D2 | promised | holds | holds |");
   expect(rowOf(output, "baseline-consumer", "O2")).toBe("O2 | promised | holds | holds |");
   expect(rowOf(output, "baseline-consumer", "D1")).toBe("D1 | not promised | none seen | none seen |");
@@ -77,7 +81,7 @@ test("compare prints model, engine and Kafka verdicts side by side, and says wha
   // The planted bug breaks O2 on the engine only: without it the engine and Kafka both keep O2.
   const planted = result.results.find((entry) => entry.entry.label === "planted-wrong-key-hash.json");
   expect(planted?.kafka.kind).toBe("verdict");
-  expect(rowOf(output, "planted-wrong-key-hash.json", "O2")).toBe("O2 | promised | VIOLATED 1 (planted) | holds | holds |");
+  expect(rowOf(output, "planted-wrong-key-hash.json", "O2")).toBe("O2 | promised | VIOLATED 1 (planted) by producer-0: | holds | holds |");
 
   // What containers cannot do is said, not crashed on.
   expect(output).toContain("not runnable on kafka: power loss cannot be applied to containers");
@@ -97,4 +101,5 @@ test("compare prints model, engine and Kafka verdicts side by side, and says wha
   // Nothing of this process is left running.
   const left = spawnSync("docker", ["ps", "-aq", "--filter", `label=${ownerPidLabel}=${process.pid}`], { encoding: "utf8" }).stdout.trim();
   expect(left).toBe("");
+  rmSync(root, { recursive: true, force: true });
 });
