@@ -33,13 +33,13 @@ describe("check <history.jsonl>", () => {
   it("exits 0 and prints the table when every promised guarantee holds", async () => {
     const result = await run([await file("good.jsonl", history(["a"]))]);
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(/^D2 +at-least-once +holds/m);
+    expect(result.out).toMatch(/^D2 +\| at-least-once +\| holds/m);
   });
 
   it("exits 1 on a violation", async () => {
     const result = await run([await file("lost.jsonl", history([]))]);
     expect(result.code).toBe(1);
-    expect(result.out).toMatch(/D2 +at-least-once +violated/);
+    expect(result.out).toMatch(/D2 +\| at-least-once +\| VIOLATED/);
   });
 
   it("prints the verdict as JSON with --json", async () => {

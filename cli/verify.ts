@@ -23,7 +23,8 @@ import { plantedBugs as engineBugs } from "../engine/planted-bugs.js";
 import { allowedAnomalies, promisedViolations, type JudgedRun } from "../properties/support/judge.js";
 import { parseArguments, parseCount, parseDuration, single, UsageError, type OptionSpec } from "./arguments.js";
 import { resolveConfiguration } from "./configuration.js";
-import { formatTable } from "./table.js";
+import { verifyTable } from "./verify-table.js";
+import { ExitCode } from "./exit-codes.js";
 import { configurationPresets, presetProducerConfigs } from "../fixtures/presets/index.js";
 import { kafkaRandomScenarios } from "../adapters/kafka/bounds.js";
 import { describeFound, formatBudget, shrinkViolation } from "./verify-shrink.js";
@@ -239,7 +240,7 @@ export async function runVerify(argv: readonly string[], io: VerifyIo = defaultI
           firstViolation ??= tally.runs - 1;
           firstViolatingRun ??= run;
         }
-        const allowed = [...tally.guarantees.values()].reduce((sum, entry) => sum + [...entry.allowed.values()].reduce((inner, kind) => inner + kind.anomalies, 0), 0);
+        const allowed = [...tally.guarantees.values()].reduce((sum, entry) => sum + [...entry.allowed.values()].reduce((inner, group) => inner + group.anomalies, 0), 0);
         io.progress(`runs ${tally.runs}/${runs}, violations ${violations}, observed allowed anomalies ${allowed}   `);
       },
     });
@@ -272,15 +273,7 @@ export async function runVerify(argv: readonly string[], io: VerifyIo = defaultI
           ).result;
     if (result !== undefined && process.stderr.isTTY) io.progress("\n");
 
-    const rows = guarantees.map((id) => {
-      const entry = tally.guarantees.get(id);
-      const name = guaranteeCatalogue.find((candidate) => candidate.id === id)?.name ?? "";
-      // Runs without a single send promise nothing; "yes" means promised in every run that sent.
-      const promised = entry === undefined ? "-" : entry.promised === 0 ? "no" : entry.promised >= entry.active ? "yes" : `in ${entry.promised} of ${entry.active} runs with sends`;
-      const observed = tally.observedAllowed(id);
-      return [[id], [name], [promised], [String(entry?.runs ?? 0)], [String(entry?.violations ?? 0)], observed.length === 0 ? ["-"] : observed];
-    });
-    const table = formatTable(["guarantee", "name", "promised", "runs", "violations", "observed allowed behaviour"], rows);
+    const table = verifyTable(tally, guarantees);
     io.out("");
     io.out(table);
     io.out("");
@@ -316,7 +309,17 @@ export async function runVerify(argv: readonly string[], io: VerifyIo = defaultI
       io.out(`fast-check: seed ${result.seed}, path "${result.path ?? ""}"`);
       return 1;
     }
-    io.out(`verify: every promised guarantee held in ${tally.runs} runs (fast-check seed ${survey.seed})`);
+    // No violation: say only what was checked. A promised guarantee no run exercised is not "held".
+    const outcome = tally.outcome();
+    const unexercised = tally.unexercised();
+    const verdictLine =
+      outcome === "client-defect"
+        ? `no violation by Kafka in ${tally.runs} runs, but the client showed defects (rows above)`
+        : outcome === "inconclusive"
+          ? `no violation in ${tally.runs} runs, but INCONCLUSIVE: ${unexercised.join(", ")} promised and never exercised`
+          : `every promised guarantee held in ${tally.runs} runs, each exercised on evidence`;
+    io.out(`verify: ${verdictLine} (fast-check seed ${survey.seed})`);
+    const exitCode = outcome === "client-defect" ? ExitCode.clientDefect : outcome === "inconclusive" ? ExitCode.inconclusive : ExitCode.held;
     if (example !== undefined) {
       // A passing run leaves a directory too: the summary, and one example run (the one with the most
       // observed allowed behaviour) with its scenario, history, verdict, report and replay file.
@@ -329,11 +332,11 @@ export async function runVerify(argv: readonly string[], io: VerifyIo = defaultI
         guarantees,
         description: `${example.scenario.name}: example run of a passing verify (${exampleScore} allowed anomalies)`,
       });
-      await writeFile(join(written.directory, "summary.md"), summary(`every promised guarantee held in ${tally.runs} runs; the example run here showed ${exampleScore} allowed anomalies`));
+      await writeFile(join(written.directory, "summary.md"), summary(`${verdictLine}; the example run here showed ${exampleScore} allowed anomalies`));
       io.out(`run directory: ${written.directory} (summary.md, and an example run: report.md, history.jsonl)`);
       io.out(`repeat: ${repeatCommand}`);
     }
-    return 0;
+    return exitCode;
   } finally {
     await target.close();
     if (onKafka) {

@@ -12,6 +12,8 @@ export class GuaranteeAnomalies {
   violations = 0;
   allowed = 0;
   readonly byKind = new Map<string, number>();
+  /** Exact counts of allowed anomalies per kind (what kept holds may be capped). */
+  readonly allowedByKind = new Map<string, number>();
 }
 
 export class AnomalyLog {
@@ -19,8 +21,10 @@ export class AnomalyLog {
 
   add(anomaly: Anomaly): void {
     const entry = this.of(anomaly.guarantee);
-    if (anomaly.allowed) entry.allowed++;
-    else entry.violations++;
+    if (anomaly.allowed) {
+      entry.allowed++;
+      entry.allowedByKind.set(anomaly.kind, (entry.allowedByKind.get(anomaly.kind) ?? 0) + 1);
+    } else entry.violations++;
     entry.byKind.set(anomaly.kind, (entry.byKind.get(anomaly.kind) ?? 0) + 1);
     // Keep violations first: when the cap is reached, an allowed anomaly yields its place.
     if (entry.kept.length < anomaliesKeptPerGuarantee) {

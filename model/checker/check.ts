@@ -1,13 +1,18 @@
 /**
  * checkHistory: validate (unless the reader already did), run the state machine over every event,
- * then the end-of-history judgements, and build the verdict.
+ * then the end-of-history judgements in rank order, and build the verdict.
  */
 import type { History } from "../history/event.js";
 import type { Verdict } from "../verdict.js";
 import { pairOperations } from "../history/operations.js";
 import { validateHistory } from "../history/validate.js";
 import { CheckerState } from "./state.js";
-import { judgeAcknowledgements, judgeConsumerOrder, judgeDuplicates, judgeLosses, judgeOffsets, judgeSendOrder, type LossCounts } from "./judge.js";
+import { Judging } from "./judging.js";
+import { judgeClientDefects } from "./judge-client-defects.js";
+import { judgeIdentity } from "./judge-identity.js";
+import { judgeLosses } from "./judge-losses.js";
+import { judgeRecords } from "./judge-records.js";
+import { judgeConsumerOrder, judgeSendOrder } from "./judge-order.js";
 import { buildVerdict } from "./verdict-builder.js";
 import type { CheckerExtension, ExtensionPromise } from "./extension.js";
 import type { GuaranteeId } from "../verdict.js";
@@ -37,13 +42,15 @@ export function checkHistory(history: History, options: CheckOptions = {}): Verd
     const invoke = invokeIndex >= 0 ? events[invokeIndex] : undefined;
     for (const extension of extensions) extension.observe(event, invoke, state);
   }
-  const losses: LossCounts = { written: 0, lost: 0, unseen: 0, readThenLost: 0, duplicated: 0, phantomReads: 0, belowLogStart: 0 };
-  judgeLosses(state, losses);
-  judgeDuplicates(state, losses);
-  judgeAcknowledgements(state);
-  judgeOffsets(state, losses);
-  judgeSendOrder(state);
-  judgeConsumerOrder(state, losses);
+  state.faults.finish();
+  // In rank order (root-causes.ts): causes before consequences, so one root cause is reported once.
+  const judging = new Judging(state);
+  judgeClientDefects(judging);
+  judgeIdentity(judging);
+  judgeLosses(judging);
+  judgeRecords(judging);
+  judgeSendOrder(judging);
+  judgeConsumerOrder(judging);
   const extended = new Map<GuaranteeId, ExtensionPromise>();
   for (const extension of extensions) {
     for (const [id, promise] of extension.finish(state)) {
@@ -51,5 +58,5 @@ export function checkHistory(history: History, options: CheckOptions = {}): Verd
       extended.set(id, promise);
     }
   }
-  return buildVerdict(state, losses, extended);
+  return buildVerdict(judging, extended);
 }

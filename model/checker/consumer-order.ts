@@ -45,6 +45,8 @@ export class ConsumerOrder {
   readonly skips: SkipCandidate[] = [];
   readonly backwards: BackwardsPoll[] = [];
   dropped = 0;
+  /** Reads compared with the consumer's expected next offset: O1's evidence. */
+  comparisons = 0;
 
   constructor(private readonly partitionCount: number) {}
 
@@ -72,6 +74,7 @@ export class ConsumerOrder {
       expectations[partitionId] = new Expectation(offset + 1, index, time);
       return;
     }
+    this.comparisons++;
     if (offset !== expectation.next) {
       if (this.skips.length + this.backwards.length >= maxStored) {
         this.dropped++;

@@ -27,6 +27,10 @@ export function isPromised(rules: RuleSet, id: GuaranteeId): boolean {
   return rules.table.get(id)?.promised === true;
 }
 
+/** The outcome of SendTable.checkPlacement. */
+export const Placement = { Unchecked: 0, ExplicitPlaced: 1, KeyPlaced: 2, ExplicitMisplaced: 3, KeyMisplaced: 4 } as const;
+export type Placement = (typeof Placement)[keyof typeof Placement];
+
 export const SendStatus = { Pending: 0, Ok: 1, Fail: 2, Info: 3 } as const;
 export type SendStatus = (typeof SendStatus)[keyof typeof SendStatus];
 
@@ -60,13 +64,13 @@ const nonFinalReadIndexAt = 7;
 const finalPartitionIdAt = 8;
 const finalReadIndexAt = 9;
 const ruleSetAt = 10;
-/** The partition id murmur2 gives a keyed send without an explicit partition; -1 when O2 does not apply. */
+/** The partition id the send must land in: its explicit partition, else murmur2's for a keyed send; -1 when neither applies. */
 const expectedPartitionIdAt = 11;
 
 const statusMask = 3;
 /** Some read returned the record at its acknowledged position. */
 const ackPositionReadFlag = 4;
-/** O2 (key to partition) was judged for the record. */
+/** Its placement (explicit partition, or O2's key to partition) was judged for the record. */
 const partitionCheckedFlag = 8;
 
 const floatFields = 3;
@@ -190,17 +194,21 @@ export class SendTable {
   }
 
   /**
-   * O2, judged once per record at its first known partition: true when the record is keyed, had no
-   * explicit partition, and `partitionId` is not murmur2's (the caller reports the anomaly).
+   * Where the record landed, judged once per record at its first known partition: against its explicit
+   * partition when the client chose one (record identity, D9), else against murmur2's for a keyed
+   * record (O2). The caller reports a misplacement.
    */
-  misplaced(id: number, partitionId: number): boolean {
+  checkPlacement(id: number, partitionId: number): Placement {
     const ints = this.ints;
     const row = id * intFields;
     const flags = ints[row + flagsAt] as number;
-    if ((flags & partitionCheckedFlag) !== 0) return false;
+    if ((flags & partitionCheckedFlag) !== 0) return Placement.Unchecked;
     ints[row + flagsAt] = flags | partitionCheckedFlag;
     const expected = ints[row + expectedPartitionIdAt] as number;
-    return expected >= 0 && expected !== partitionId;
+    if (expected < 0) return Placement.Unchecked;
+    const explicit = (ints[row + explicitPartitionAt] as number) >= 0;
+    if (expected === partitionId) return explicit ? Placement.ExplicitPlaced : Placement.KeyPlaced;
+    return explicit ? Placement.ExplicitMisplaced : Placement.KeyMisplaced;
   }
 
   rulesOf(id: number): RuleSet {
@@ -405,6 +413,9 @@ export class PartitionState {
   readonly inconsistent = new Set<number>();
   /** One past the highest offset the final reads returned. */
   finalReach = 0;
+  /** Each time the final reads reached further: one past the offset, and when (to date the proof of a loss). */
+  private readonly reachOffsets: number[] = [];
+  private readonly reachTimes: number[] = [];
   endOffset = -1;
   startOffset = 0;
   constructor(
@@ -414,6 +425,26 @@ export class PartitionState {
     /** Replica broker ids when the header says, else null (every broker is a candidate). */
     readonly replicas: readonly number[] | null,
   ) {}
+
+  reachFinally(reach: number, time: number): void {
+    if (reach <= this.finalReach) throw new Error(`final reach ${reach} does not grow past ${this.finalReach}`);
+    this.finalReach = reach;
+    this.reachOffsets.push(reach);
+    this.reachTimes.push(time);
+  }
+
+  /** When the final reads first went past `offset` (proving a record there missing), or -1 when they never did. */
+  timeReachedPast(offset: number): number {
+    const offsets = this.reachOffsets;
+    let low = 0;
+    let high = offsets.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((offsets[middle] as number) <= offset) low = middle + 1;
+      else high = middle;
+    }
+    return low < offsets.length ? (this.reachTimes[low] as number) : -1;
+  }
 }
 
 export class TopicState {

@@ -22,7 +22,7 @@ import { partitionForKey } from "../partitioner/murmur2.js";
 import { AnomalyLog } from "./anomaly-log.js";
 import { ConsumerOrder } from "./consumer-order.js";
 import { FaultTimeline } from "./fault-timeline.js";
-import { PartitionState, SendStatus, SendTable, TopicState, isPromised, offsetCode, phantomCode, sendIdOfCode, type OffsetObservation, type RuleSet, type SendRecord } from "./records.js";
+import { Placement, PartitionState, SendStatus, SendTable, TopicState, isPromised, offsetCode, phantomCode, sendIdOfCode, type OffsetObservation, type RuleSet, type SendRecord } from "./records.js";
 
 export interface Inconsistency {
   readonly partitionId: number;
@@ -37,6 +37,46 @@ export interface PhantomCandidate {
   readonly offset: number;
   readonly index: number;
 }
+
+/** A read whose topic or key is not the send's: judged with the identity anomalies (D9). */
+export interface IdentityCandidate {
+  readonly kind: "wrong-topic" | "wrong-key";
+  readonly id: number;
+  readonly record: ReadRecord;
+  readonly index: number;
+}
+
+/** A record at a partition it was not sent to (explicit partition: D9; murmur2: O2). */
+export interface MisplacedCandidate {
+  readonly id: number;
+  readonly partitionId: number;
+  readonly index: number;
+}
+
+/** D5: acknowledged while fewer than min.insync.replicas replicas could have held it. */
+export interface BelowMinIsrCandidate {
+  readonly id: number;
+  readonly partitionId: number;
+  readonly index: number;
+  readonly copies: number;
+  readonly replicas: number;
+  readonly minimum: number;
+  readonly why: string;
+  readonly faultEvents: readonly number[];
+}
+
+/** What each rule was actually applied to: a guarantee without evidence is inconclusive. */
+export interface Evidence {
+  /** Consecutive reads of one partition by one consumer compared (O1). */
+  orderComparisons: number;
+  /** Keyed records whose partition was compared with murmur2's (O2). */
+  keyPlacements: number;
+  /** acks=all sends completed while a replica was down or cut off (D5's rule had teeth). */
+  minIsrChecks: number;
+}
+
+/** Bound on stored anomaly candidates of each kind; counts of the dropped ones stay exact. */
+const maxCandidates = 1_000_000;
 
 export interface CheckerCounts {
   events: number;
@@ -62,6 +102,14 @@ export class CheckerState {
   readonly anomalies = new AnomalyLog();
   readonly inconsistencies: Inconsistency[] = [];
   readonly phantomCandidates: PhantomCandidate[] = [];
+  readonly identityCandidates: IdentityCandidate[] = [];
+  readonly misplacedCandidates: MisplacedCandidate[] = [];
+  readonly belowMinIsrCandidates: BelowMinIsrCandidate[] = [];
+  readonly evidence: Evidence = { orderComparisons: 0, keyPlacements: 0, minIsrChecks: 0 };
+  candidatesDropped = 0;
+  /** Time of the last final-read event (poll or end offsets): the latest moment a loss can be proven. */
+  lastFinalTime = -1;
+  endOffsetsTime = -1;
   readonly counts: CheckerCounts = { events: 0, sends: 0, acknowledged: 0, failed: 0, indefinite: 0, polls: 0, recordsRead: 0, finalRecords: 0 };
   hasFinalReads = false;
   endOffsetsIndex = -1;
@@ -71,7 +119,7 @@ export class CheckerState {
   constructor(
     readonly history: History,
     readonly file: string,
-    private readonly pairing: Pairing,
+    readonly pairing: Pairing,
   ) {
     const header = history.header;
     let partitionCount = 0;
@@ -84,7 +132,7 @@ export class CheckerState {
       }
       partitionCount += topic.partitions;
     });
-    this.faults = new FaultTimeline(header.brokers, partitionCount);
+    this.faults = new FaultTimeline(header.brokers, partitionCount, file);
     this.consumers = new ConsumerOrder(partitionCount);
     // The pairing numbered every send (client send invocations, in order): ids are those numbers.
     this.table = new SendTable(pairing.invokeOfSend, pairing.sendByPayload.payloads, history.events, this.ruleSets);
@@ -237,8 +285,9 @@ export class CheckerState {
     rules.sends++;
     this.counts.sends++;
     const explicitPartition = value.partition ?? -1;
-    // O2's expected partition, computed while the key is at hand (keys repeat: murmur2 once per key).
-    let expectedPartitionId = -1;
+    // Where it must land: its explicit partition, else O2's murmur2 partition, computed while the key
+    // is at hand (keys repeat: murmur2 once per key).
+    let expectedPartitionId = explicitPartition >= 0 ? topic.firstPartitionId + explicitPartition : -1;
     if (value.key !== null && explicitPartition < 0) {
       let expected = topic.keyPartitionCache.get(value.key);
       if (expected === undefined) {
@@ -281,8 +330,8 @@ export class CheckerState {
     if (topic === undefined) throw new Error("send of an unknown topic index");
     const partitionId = topic.firstPartitionId + partition;
     table.setAckPartitionId(id, partitionId);
-    if (table.misplaced(id, partitionId)) this.reportMisplaced(id, partitionId, event.index);
-    if (rules.producer.acks !== "0" && this.faults.downSince.size > 0) this.checkAliveReplicas(id, partitionId, event);
+    this.checkPlacement(id, partitionId, event.index);
+    if (rules.producer.acks !== "0" && (this.faults.downSince.size > 0 || this.faults.cutSince.size > 0)) this.checkAliveReplicas(id, partitionId, event);
     if (value?.offset === undefined) return;
     const offset = value.offset;
     table.setAckOffset(id, partitionId, offset);
@@ -312,28 +361,52 @@ export class CheckerState {
       const partition = this.partitions[partitionId] as PartitionState;
       const offset = record.offset;
       this.consumers.read(expectations, process, partitionId, offset, index, time);
-      if (final && offset + 1 > partition.finalReach) partition.finalReach = offset + 1;
+      if (final && offset + 1 > partition.finalReach) partition.reachFinally(offset + 1, time);
       // Most reads hit an offset an ack already named: compare payloads instead of hashing.
       const code = partition.offsets.get(offset);
       const known = code >= 2 ? sendIdOfCode(code) : -1;
       const value = record.value;
       const id = known >= 0 && payloads[known] === value ? known : this.sendIdOf(value);
       if (id < 0) {
+        // Never sent, or sent only later in the history (a read from the future): both judged in judgeIdentity.
         this.phantomCandidates.push({ payload: value, partitionId, offset, index });
         this.observeOffset(partitionId, offset, -1, value, index, time, false);
         continue;
       }
+      if (table.topicIndex(id) !== topic.index || table.key[id] !== record.key) {
+        // Not the record that was sent: another topic, or another key (D9, record identity).
+        this.addCandidate(this.identityCandidates, { kind: table.topicIndex(id) !== topic.index ? "wrong-topic" : "wrong-key", id, record, index });
+        if (table.topicIndex(id) !== topic.index) continue;
+      }
       table.recordRead(id, partitionId, offset, index, final);
-      if (table.misplaced(id, partitionId)) this.reportMisplaced(id, partitionId, index);
+      this.checkPlacement(id, partitionId, index);
       if (id !== known) this.observeOffset(partitionId, offset, id, value, index, time, false);
     }
     this.counts.recordsRead += count;
-    if (final) this.counts.finalRecords += count;
+    if (final) {
+      this.counts.finalRecords += count;
+      this.lastFinalTime = time;
+    }
+  }
+
+  private addCandidate<T>(list: T[], candidate: T): void {
+    if (list.length >= maxCandidates) this.candidatesDropped++;
+    else list.push(candidate);
+  }
+
+  /** O2 (murmur2) and the explicit partition, judged once per record at its first known partition. */
+  private checkPlacement(id: number, partitionId: number, index: number): void {
+    const placement = this.table.checkPlacement(id, partitionId);
+    if (placement === Placement.Unchecked) return;
+    if (placement === Placement.KeyPlaced || placement === Placement.KeyMisplaced) this.evidence.keyPlacements++;
+    if (placement === Placement.KeyMisplaced || placement === Placement.ExplicitMisplaced) this.addCandidate(this.misplacedCandidates, { id, partitionId, index });
   }
 
   private onEndOffsets(event: HistoryEvent): void {
     this.hasFinalReads = true;
     this.endOffsetsIndex = event.index;
+    this.endOffsetsTime = event.time;
+    this.lastFinalTime = event.time;
     for (const entry of (event.value as EndOffsetsValue).offsets) {
       const partition = this.partitionOf(this.partitionId(entry.topic, entry.partition));
       partition.startOffset = entry.startOffset;
@@ -386,9 +459,11 @@ export class CheckerState {
   }
 
   /**
-   * D5: an acks=all ack means at least min.insync.replicas ISR members fetched the record after it was
-   * sent, so that many replicas were alive at some point between invocation and ack. A replica down
-   * for that whole interval cannot be one of them. (Unknown assignment: count every broker.)
+   * D5: an acks=all ack means at least min.insync.replicas ISR members held the record, so that many
+   * replicas could reach each other at some point between invocation and ack. A replica down for that
+   * whole interval cannot be one of them, nor can a replica cut off (either way) from the others: it
+   * may be the leader that holds the record, but no other copy can reach it. (Unknown assignment: count
+   * every broker.)
    */
   private checkAliveReplicas(id: number, partitionId: number, event: HistoryEvent): void {
     const table = this.table;
@@ -396,49 +471,29 @@ export class CheckerState {
     const replicas = partition.replicas ?? this.history.header.brokers;
     const minimum = table.rulesOf(id).effectiveTopic.minInsyncReplicas;
     const invokeTime = table.invokeTime(id);
-    // Counted first without allocating: the anomaly (and its explanation) is the rare case.
-    let down = 0;
-    for (const broker of replicas) {
-      const since = this.faults.downSince.get(broker);
-      if (since !== undefined && since.time <= invokeTime) down++;
+    if (isPromised(table.rulesOf(id), "D5")) this.evidence.minIsrChecks++;
+    const down = this.faults.downSince;
+    const alive = replicas.filter((broker) => !((down.get(broker)?.start ?? Number.POSITIVE_INFINITY) <= invokeTime));
+    const cutThroughout = (from: number, to: number): boolean => (this.faults.cutSince.get(`broker-${from}>broker-${to}`) ?? Number.POSITIVE_INFINITY) <= invokeTime;
+    // The largest group of alive replicas one of them could have replicated to: itself plus every alive peer it reached both ways.
+    let copies = 0;
+    for (const broker of alive) {
+      let reached = 1;
+      for (const peer of alive) if (peer !== broker && !cutThroughout(broker, peer) && !cutThroughout(peer, broker)) reached++;
+      copies = Math.max(copies, reached);
     }
-    if (replicas.length - down >= minimum) return;
-    const send = table.view(id);
-    const downThroughout: string[] = [];
+    if (copies >= minimum) return;
+    const why: string[] = [];
     const faultEvents: number[] = [];
     for (const broker of replicas) {
-      const since = this.faults.downSince.get(broker);
-      if (since !== undefined && since.time <= send.invokeTime) {
-        downThroughout.push(since.what);
+      const since = down.get(broker);
+      if (since !== undefined && since.start <= invokeTime) {
+        why.push(since.what);
         faultEvents.push(since.index);
       }
     }
-    const alive = replicas.length - downThroughout.length;
-    this.anomalies.add({
-      kind: "acknowledged-below-min-isr",
-      guarantee: "D5",
-      message: `'${send.payload}' was acknowledged with acks=${send.rules.producer.acks} while only ${alive} of ${replicas.length} replicas of ${partition.topic}-${partition.partition} were alive (min.insync.replicas=${minimum})`,
-      records: [this.recordOf(send, partitionId, -1)],
-      events: [...faultEvents, send.invokeIndex, event.index],
-      allowed: !isPromised(send.rules, "D5"),
-      explanation: downThroughout.join("; "),
-    });
-  }
-
-  /** O2: a keyed record without an explicit partition lands where murmur2 puts it (table.misplaced said it did not). */
-  private reportMisplaced(id: number, partitionId: number, index: number): void {
-    const table = this.table;
-    const topic = this.topicsByIndex[table.topicIndex(id)] as TopicState;
-    const expected = table.expectedPartitionId(id) - topic.firstPartitionId;
-    const actual = partitionId - topic.firstPartitionId;
-    const send = table.view(id);
-    this.anomalies.add({
-      kind: "wrong-partition",
-      guarantee: "O2",
-      message: `key '${send.key}' of '${send.payload}' went to ${topic.name}-${actual}; murmur2 over ${topic.partitions} partitions gives ${topic.name}-${expected}`,
-      records: [this.recordOf(send, partitionId, -1)],
-      events: [send.invokeIndex, index],
-      allowed: !isPromised(send.rules, "O2"),
-    });
+    const isolated = alive.filter((broker) => alive.some((peer) => peer !== broker && (cutThroughout(broker, peer) || cutThroughout(peer, broker))));
+    if (isolated.length > 0) why.push(`${isolated.map((broker) => `broker-${broker}`).join(", ")} cut off from the other replicas`);
+    this.addCandidate(this.belowMinIsrCandidates, { id, partitionId, index: event.index, copies, replicas: replicas.length, minimum, why: why.join("; "), faultEvents });
   }
 }

@@ -1,73 +1,114 @@
 /**
- * Turns the checker's anomaly log and rule sets into the Verdict contract: per guarantee, `violated`
- * if any anomaly is not allowed, `holds` if some record (or read) in the history is under a
- * configuration that promises it, `not-promised` otherwise, `not-checked` for the families still to come.
+ * Turns the anomaly log, the evidence and the configuration into the Verdict contract, per guarantee:
+ * `violated` if one of its own anomalies is not allowed; `not-promised` if no configuration in the
+ * history promises it; `holds` if promised and its rule was applied to something; `inconclusive` if
+ * promised and it was not; `not-checked` for the families still to come. O4 is a non-promise.
  */
-import type { GuaranteeId, GuaranteeVerdict, Verdict } from "../verdict.js";
+import type { GuaranteeId, GuaranteeVerdict, ImpliedCount, Verdict, VerdictOutcome } from "../verdict.js";
 import { guaranteeCatalogue } from "../catalogue.js";
+import { effectiveProducer, effectiveTopic } from "../config/effective.js";
+import { promiseTable, type GuaranteePromise } from "../config/promises.js";
 import type { CheckerState } from "./state.js";
-import type { LossCounts } from "./judge.js";
+import type { Judging } from "./judging.js";
 import type { ExtensionPromise } from "./extension.js";
+import { evidenceFor } from "./evidence.js";
 
-/** Guarantees about reads and the log itself: promised whenever the history has records at all. */
-const everyConfiguration = new Set<GuaranteeId>(["D6", "D9", "O1", "O4"]);
+/** Guarantees about reads and the log itself: promised by every configuration. */
+const everyConfiguration = new Set<GuaranteeId>(["D6", "D9", "O1"]);
 
-function describeRules(state: CheckerState, id: GuaranteeId): { promisedRecords: number; reason: string } {
-  let promisedRecords = 0;
-  let promisedReason: string | undefined;
-  let refusedReason: string | undefined;
-  for (const rules of state.ruleSets) {
-    if (rules.sends === 0) continue;
-    const entry = rules.table.get(id);
-    if (entry === undefined) continue;
-    const label = `${rules.process} on '${rules.topic}'`;
-    if (entry.promised) {
-      promisedRecords += rules.sends;
-      promisedReason ??= `${label}: ${entry.reason}`;
-    } else {
-      refusedReason ??= `not for ${label}: ${entry.reason}`;
-    }
-  }
-  const reason = [promisedReason, refusedReason].filter((part) => part !== undefined).join("; ");
-  return { promisedRecords, reason: reason.length > 0 ? reason : "no producer sent records" };
+const o4Reason = "a non-promise: Kafka orders nothing across partitions, and no rule of this model compares offsets of different partitions";
+
+interface ConfiguredPromise {
+  readonly promised: boolean;
+  readonly reason: string;
 }
 
-export function buildVerdict(state: CheckerState, losses: LossCounts, extended: ReadonlyMap<GuaranteeId, ExtensionPromise> = new Map()): Verdict {
-  const hasRecords = state.counts.sends > 0 || state.counts.recordsRead > 0;
+/**
+ * Whether any producer of the header, on any topic, is promised the guarantee (the configuration
+ * promises it whether or not the producer then sent anything), and why or why not in Kafka's terms.
+ */
+function configuredPromises(state: CheckerState): ReadonlyMap<GuaranteeId, ConfiguredPromise> {
+  const header = state.history.header;
+  const tables: { label: string; table: ReadonlyMap<GuaranteeId, GuaranteePromise> }[] = [];
+  for (const rules of state.ruleSets) tables.push({ label: `${rules.process} on '${rules.topic}'`, table: rules.table });
+  const sent = new Set(state.ruleSets.map((rules) => `${rules.process}\u0000${rules.topic}`));
+  for (const [process, client] of Object.entries(header.clients)) {
+    if (client.role !== "producer") continue;
+    const producer = effectiveProducer(client.config, `clients.${process}.config`);
+    for (const topic of header.topics) {
+      if (sent.has(`${process}\u0000${topic.name}`)) continue;
+      tables.push({ label: `${process} on '${topic.name}'`, table: promiseTable(producer, effectiveTopic(topic, header.broker, `topics.${topic.name}`), null) });
+    }
+  }
+  const result = new Map<GuaranteeId, ConfiguredPromise>();
+  for (const { id } of guaranteeCatalogue) {
+    let promisedReason: string | undefined;
+    let refusedReason: string | undefined;
+    for (const { label, table } of tables) {
+      const entry = table.get(id);
+      if (entry === undefined) continue;
+      if (entry.promised) promisedReason ??= `${label}: ${entry.reason}`;
+      else refusedReason ??= `not for ${label}: ${entry.reason}`;
+      if (promisedReason !== undefined && refusedReason !== undefined) break;
+    }
+    const reason = [promisedReason, refusedReason].filter((part) => part !== undefined).join("; ");
+    result.set(id, { promised: promisedReason !== undefined, reason: reason.length > 0 ? reason : "no producer in the history" });
+  }
+  return result;
+}
+
+function impliedOf(judging: Judging, id: GuaranteeId): ImpliedCount[] {
+  const byCause = judging.roots.implied.get(id);
+  return byCause === undefined ? [] : [...byCause].map(([by, count]) => ({ by, count }));
+}
+
+export function buildVerdict(judging: Judging, extended: ReadonlyMap<GuaranteeId, ExtensionPromise> = new Map()): Verdict {
+  const state = judging.state;
+  const configured = configuredPromises(state);
   const guarantees: GuaranteeVerdict[] = guaranteeCatalogue.map((entry) => {
+    const log = state.anomalies.of(entry.id);
+    const counts: Record<string, number> = { violations: log.violations, allowed: log.allowed };
+    for (const [kind, count] of log.byKind) counts[kind] = count;
+    for (const [kind, count] of log.allowedByKind) counts[`allowed:${kind}`] = count;
+    const implied = impliedOf(judging, entry.id);
     const extension = extended.get(entry.id);
     if (extension !== undefined) {
-      const log = state.anomalies.of(entry.id);
-      const counts: Record<string, number> = { promisedRecords: extension.promisedRecords, violations: log.violations, allowed: log.allowed };
-      for (const [kind, count] of log.byKind) counts[kind] = count;
+      counts.promisedRecords = extension.promisedRecords;
       const status = log.violations > 0 ? "violated" : extension.promisedRecords > 0 ? "holds" : "not-promised";
-      return { id: entry.id, status, reason: extension.reason, anomalies: [...log.kept], counts, evidence: "", implied: [] };
+      return { id: entry.id, status, reason: extension.reason, anomalies: [...log.kept], counts, evidence: `${extension.promisedRecords} records under a promising configuration`, implied };
     }
     if (!entry.checked) {
-      return { id: entry.id, status: "not-checked", reason: `${entry.family} guarantees are not judged yet (extension point)`, anomalies: [], counts: {}, evidence: "", implied: [] };
+      return { id: entry.id, status: "not-checked", reason: `${entry.family} guarantees are not judged yet`, anomalies: [], counts: {}, evidence: "", implied: [] };
     }
-    const log = state.anomalies.of(entry.id);
-    const described = describeRules(state, entry.id);
+    if (entry.id === "O4") return { id: entry.id, status: "not-promised", reason: o4Reason, anomalies: [], counts, evidence: "nothing to check: no order across partitions is promised", implied: [] };
     const universal = everyConfiguration.has(entry.id);
-    const promised = universal ? hasRecords : described.promisedRecords > 0;
-    const status = log.violations > 0 ? "violated" : promised ? "holds" : "not-promised";
-    const counts: Record<string, number> = {
-      promisedRecords: universal ? state.counts.sends : described.promisedRecords,
-      violations: log.violations,
-      allowed: log.allowed,
-    };
-    for (const [kind, count] of log.byKind) counts[kind] = count;
-    const reason = universal ? (state.ruleSets[0]?.table.get(entry.id)?.reason ?? "promised by every configuration") : described.reason;
-    return { id: entry.id, status, reason, anomalies: [...log.kept], counts, evidence: "", implied: [] };
+    const promise = configured.get(entry.id) ?? { promised: false, reason: "" };
+    const promised = universal || promise.promised;
+    const evidence = evidenceFor(judging, entry.id);
+    counts.evidence = evidence.count;
+    counts.promisedRecords = state.ruleSets.filter((rules) => universal || rules.table.get(entry.id)?.promised === true).reduce((total, rules) => total + rules.sends, 0);
+    const status = log.violations > 0 ? "violated" : !promised ? "not-promised" : evidence.count > 0 ? "holds" : "inconclusive";
+    const reason = universal ? (state.ruleSets[0]?.table.get(entry.id)?.reason ?? "promised by every configuration") : promise.reason;
+    return { id: entry.id, status, reason, anomalies: [...log.kept], counts, evidence: evidence.text, implied };
   });
+  const losses = judging.counts;
   const counts: Record<string, number> = {
     ...state.counts,
     unfinished: state.counts.sends - state.counts.acknowledged - state.counts.failed - state.counts.indefinite,
     ...losses,
     faults: state.faults.faults,
     elections: state.faults.elections,
-    consumerOrderCandidatesDropped: state.consumers.dropped,
+    clientDefects: judging.roots.clientDefectCount,
   };
+  const dropped = state.consumers.dropped + state.candidatesDropped;
+  if (dropped > 0) counts.candidatesDropped = dropped;
   const valid = guarantees.every((guarantee) => guarantee.status !== "violated");
-  return { guarantees, counts, clientDefects: [], outcome: valid ? "holds" : "violated", valid };
+  const outcome: VerdictOutcome = !valid
+    ? "violated"
+    : judging.roots.clientDefectCount > 0
+      ? "client-defect"
+      : guarantees.some((guarantee) => guarantee.status === "inconclusive")
+        ? "inconclusive"
+        : "holds";
+  return { guarantees, counts, clientDefects: [...judging.roots.clientDefects], outcome, valid };
 }

@@ -241,6 +241,10 @@ export function validateEventShape(context: FieldContext, topics: TopicPartition
     oneOfAt(context, f, "f", ["leader-elected"]);
     electionValueAt(context, topics, event.value);
   } else if (f === "send") {
+    // Kafka appended the record before answering NOT_ENOUGH_REPLICAS_AFTER_APPEND: it is indefinite, never a failure.
+    if (type === "fail" && event.error === "NOT_ENOUGH_REPLICAS_AFTER_APPEND") {
+      fail(context, "type", "a send that failed with NOT_ENOUGH_REPLICAS_AFTER_APPEND was appended (the error says so): record it as \"info\", not \"fail\"");
+    }
     if (type === "invoke" || type === "ok" || event.value !== undefined) sendValueAt(context, topics, event.value, type);
   } else if (f === "poll") {
     if (type === "ok") readRecordsAt(context, topics, event.value);

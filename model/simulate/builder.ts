@@ -31,6 +31,8 @@ export class HistoryBuilder {
   private readonly events: HistoryEvent[] = [];
   /** One shared clock: every event is 1 ns after the previous one, so no process goes backwards. */
   time = 0;
+  /** The key each payload was sent with, so reads made by helpers carry the right key. */
+  private readonly keys = new Map<string, string | null>();
 
   constructor(setup: BuilderSetup) {
     this.header = {
@@ -43,6 +45,11 @@ export class HistoryBuilder {
       topics: setup.topics,
       clients: setup.clients,
     };
+  }
+
+  /** The key `value` was sent with (null when keyless or never sent). */
+  keyOf(value: string): string | null {
+    return this.keys.get(value) ?? null;
   }
 
   get length(): number {
@@ -66,6 +73,7 @@ export class HistoryBuilder {
   }
 
   sendInvoke(process: string, topic: string, key: string | null, value: string, partition?: number): number {
+    this.keys.set(value, key);
     return this.event(process, "invoke", "send", { topic, key, value, ...(partition === undefined ? {} : { partition }) });
   }
 

@@ -108,7 +108,10 @@ describe("checker properties", () => {
         if (poll === undefined) throw new Error("a correct log's final reads hold every acknowledged record");
         const records = ((poll.value as PollValue).records ?? []).filter((record) => record.value !== payload);
         const verdict = checkHistory(replaceEvent(history, poll.index, { records }));
-        const lost = anomalies(verdict, "lost-write").filter((anomaly) => anomaly.records[0]?.value === payload);
+        // Removed from the middle of a log it is a hole below records that survived; at the end, a lost
+        // write; read by a consumer before, it is first of all a record read and then lost (D6).
+        const kinds = ["lost-write", "lost-below-survivor", "read-then-lost"];
+        const lost = anomalies(verdict).filter((anomaly) => kinds.includes(anomaly.kind) && anomaly.records[0]?.value === payload);
         expect(lost.length).toBeGreaterThan(0);
         // With clean elections nothing in a correct log's faults excuses an acks=all loss.
         const config = producerConfigOf(history, chosen.process);

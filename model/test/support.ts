@@ -1,5 +1,5 @@
 /** Shared helpers for the checker's tests: a one-topic setup and verdict lookups. */
-import type { Anomaly, AnomalyKind, ConfigMap, GuaranteeId, GuaranteeStatus, Verdict } from "../index.js";
+import type { Anomaly, AnomalyKind, ConfigMap, GuaranteeId, GuaranteeStatus, ImpliedCount, Verdict } from "../index.js";
 import { HistoryBuilder, record } from "../simulate/builder.js";
 
 export { record };
@@ -37,7 +37,7 @@ export function setup(options: SetupOptions = {}): HistoryBuilder {
 
 /** Final reads of partition 0 of `t`: the given values at offsets 0.., then end-offsets. */
 export function finalRead(builder: HistoryBuilder, values: readonly string[], endOffset = values.length, partition = 0): void {
-  builder.poll("final-reader", values.map((value, offset) => record("t", partition, offset, value)), true);
+  builder.poll("final-reader", values.map((value, offset) => record("t", partition, offset, value, builder.keyOf(value))), true);
   builder.endOffsets([{ topic: "t", partition, startOffset: 0, endOffset }]);
 }
 
@@ -52,6 +52,13 @@ export function anomalies(verdict: Verdict, kind?: AnomalyKind, guarantee?: Guar
     .filter((entry) => guarantee === undefined || entry.id === guarantee)
     .flatMap((entry) => entry.anomalies)
     .filter((anomaly) => kind === undefined || anomaly.kind === kind);
+}
+
+/** The anomalies of a guarantee that a root cause elsewhere implies (listed, not counted). */
+export function impliedOf(verdict: Verdict, id: GuaranteeId): readonly ImpliedCount[] {
+  const found = verdict.guarantees.find((guarantee) => guarantee.id === id);
+  if (found === undefined) throw new Error(`no verdict for ${id}`);
+  return found.implied;
 }
 
 export function violations(verdict: Verdict): Anomaly[] {

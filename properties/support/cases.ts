@@ -75,7 +75,7 @@ export const holdsCases: readonly HoldsCase[] = [
   { family: "delivery", title: "at-most-once producers (acks=0, retries=0)", preset: "at-most-once", guarantees: ["D1", "D9", "D10"], consumers: 1, faultKinds: everyFaultButPowerLoss },
   { family: "delivery", title: "batching producers (linger.ms=25): every record acknowledged at its own offset", preset: "batching", guarantees: ["D2", "D3", "D9", "D10"], consumers: 1, faultKinds: everyFaultButPowerLoss },
   { family: "delivery", title: "acks=1 producers lose nothing outside the acks=1 window", preset: "acks-1", guarantees: ["D4", "D6", "D9", "D10"], consumers: 1, faultKinds: everyFaultButPowerLoss },
-  { family: "ordering", title: "partition order, key to partition, per-key order (idempotent or 1 in flight)", preset: "durable", guarantees: ["O1", "O2", "O3", "O4"], consumers: 2, faultKinds: everyFaultButPowerLoss },
+  { family: "ordering", title: "partition order, key to partition, per-key order (idempotent or 1 in flight)", preset: "durable", guarantees: ["O1", "O2", "O3"], consumers: 2, faultKinds: everyFaultButPowerLoss },
   { family: "unclean-election", title: "unclean election off: no acknowledged record lost while the ISR is down", preset: "clean-two-replicas", guarantees: ["D7"], consumers: 1, faultKinds: everyFaultButPowerLoss },
   { family: "idempotence", title: "idempotent producers: no duplicates, no loss, order kept", preset: "idempotent", guarantees: ["D3", "O3"], faultKinds: retryMakers },
 ];
