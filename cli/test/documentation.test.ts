@@ -34,6 +34,6 @@ test("--help: the commands and options that exist now", () => {
   expect(mainHelp()).toMatch(/^ {2}cleanup +list and remove every container, network and volume the harness made/m);
   expect(cleanupHelp()).toContain("--dry-run");
   expect(verifyHelp()).toMatch(/--shrink-budget T +at most this much/);
-  expect(compareHelp()).toContain("4 the only violations are a client");
+  expect(compareHelp()).toContain("4 the only violations are a client library's defects");
   expect(compareHelp()).not.toContain("known-issues");
 });
