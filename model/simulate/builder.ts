@@ -111,6 +111,15 @@ export class HistoryBuilder {
     return this.event("nemesis", "info", f, { nodes });
   }
 
+  /**
+   * A fault as the engine records it: the invocation says what the scenario asked for, only the
+   * completion names the nodes it actually hit (`[]` for a fault with no effect) and the links it cut.
+   */
+  fault(f: string, hit: readonly string[], cuts?: readonly (readonly [string, string])[]): number {
+    this.event("nemesis", "invoke", f, { description: `${f} as the scenario said it` });
+    return this.event("nemesis", "ok", f, { nodes: hit, ...(cuts === undefined ? {} : { cuts }) });
+  }
+
   election(topic: string, partition: number, leader: number, epoch: number, unclean = false): number {
     return this.event("observer", "info", "leader-elected", { topic, partition, leader, epoch, unclean });
   }
