@@ -128,5 +128,7 @@ export function validateCounterexampleFields(file: string, value: unknown): void
     for (const problem of validateScenarioShape(scenario, new Set(allFaultKinds))) problems.add(`scenario.${problem.field}`, formatProblem(problem).slice(problem.field.length + 2));
   }
   const [first, ...rest] = problems.list;
-  if (first !== undefined) throw new CounterexampleError(file, first.field, `${first.problem}${rest.length === 0 ? "" : ` (and ${rest.length} more: ${rest.map((problem) => problem.field).join(", ")})`}`);
+  // Every problem on its own line: a person fixes them in one go.
+  const more = rest.map((problem) => `\n  ${file}: field '${problem.field}': ${problem.problem}`).join("");
+  if (first !== undefined) throw new CounterexampleError(file, first.field, `${first.problem}${more}`);
 }
