@@ -22,9 +22,11 @@ afterEach(async () => {
   for (const directory of temporary.splice(0)) await rm(directory, { recursive: true, force: true });
 });
 
+/** Runs the CLI; a verify without --out writes into a scratch directory, so a refusal that broke leaves nothing behind. */
 async function run(argv: string[]): Promise<{ code: number; error: string }> {
   let error = "";
-  const code = await main(argv, (text) => (error += `${text}\n`));
+  const withOut = argv[0] === "verify" && !argv.includes("--out") ? [...argv, "--out", await scratch()] : argv;
+  const code = await main(withOut, (text) => (error += `${text}\n`));
   return { code, error };
 }
 
