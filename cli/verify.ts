@@ -202,7 +202,7 @@ export async function runVerify(argv: readonly string[], io: VerifyIo = defaultI
   }
   if (parsed.positionals.length > 0) throw new UsageError(`verify takes no positional arguments, got ${JSON.stringify(parsed.positionals)}; see --help`);
   const targetName = single(parsed, "target") ?? "engine";
-  if (!knownTargetNames.includes(targetName)) throw new UsageError(`--target ${JSON.stringify(targetName)} is not allowed; allowed: ${knownTargetNames.join(", ")}`);
+  if (!knownTargetNames.includes(targetName)) throw new UsageError(`--target ${JSON.stringify(targetName)} is not allowed${didYouMean(targetName, knownTargetNames)}; allowed: ${knownTargetNames.join(", ")}`);
   const guarantees = parseGuarantees(single(parsed, "guarantees"));
   const runs = parseCount(single(parsed, "runs") ?? "100", "--runs", 1, 1_000_000);
   const seedText = single(parsed, "seed");
