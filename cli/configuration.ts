@@ -12,6 +12,7 @@ const topicKeys = keysByScope.topic;
 import { configurationPresets, presetProducerConfigs, type ConfigurationPreset } from "../fixtures/presets/index.js";
 import { UsageError } from "./arguments.js";
 import { closestName } from "../model/config/closest.js";
+import { honouredKeys, type EngineScope } from "../engine/honoured-keys.js";
 
 const shapeKeys = ["brokers", "partitions", "replication.factor"] as const;
 
@@ -43,13 +44,18 @@ function unknownKeyMessage(key: string): string {
   return `--config key ${JSON.stringify(key)} is not allowed; ${hint} (\`kafka-harness verify --help\` lists every key)`;
 }
 
+/** `key*` when the engine models the key (at some value at least): --help says which keys run where. */
+function marked(keys: readonly string[], scope: EngineScope | undefined): string[] {
+  return keys.map((key) => (scope === undefined || honouredKeys[scope][key] !== undefined ? `${key}*` : key));
+}
+
 /** The keys --config takes, by where they go, wrapped for --help. */
 export function configurationKeysHelp(width = 100): string[] {
   const groups: [string, readonly string[]][] = [
-    ["shape", shapeKeys],
-    ["producer", Object.keys(producerKeys)],
-    ["topic", Object.keys(topicKeys)],
-    ["broker", Object.keys(brokerKeys).filter((key) => topicKeys[key] === undefined)],
+    ["shape", marked(shapeKeys, undefined)],
+    ["producer", marked(Object.keys(producerKeys), "producer")],
+    ["topic", marked(Object.keys(topicKeys), "topic")],
+    ["broker", marked(Object.keys(brokerKeys).filter((key) => topicKeys[key] === undefined), "broker")],
   ];
   const lines: string[] = [];
   for (const [group, keys] of groups) {
