@@ -8,7 +8,9 @@ import { expect, test } from "vitest";
 test("a closed stdout (EPIPE) ends verify quietly with exit 0", async () => {
   const out = await mkdtemp(join(tmpdir(), "pipe-"));
   try {
-    const child = spawn("npx", ["tsx", "cli/main.ts", "verify", "--runs", "100000", "--out", out], { cwd: join(import.meta.dirname, "..", ".."), stdio: ["ignore", "pipe", "pipe"] });
+    // Few runs: the table at the end is written after the pipe closed even if the header lines all
+    // arrived in the first chunk, so EPIPE happens for certain.
+    const child = spawn("npx", ["tsx", "cli/main.ts", "verify", "--runs", "20", "--out", out], { cwd: join(import.meta.dirname, "..", ".."), stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     // As `head -1` does: read the first line, then close the pipe.
@@ -19,4 +21,4 @@ test("a closed stdout (EPIPE) ends verify quietly with exit 0", async () => {
   } finally {
     await rm(out, { recursive: true, force: true });
   }
-}, 60_000);
+}, 120_000);
