@@ -9,20 +9,21 @@ import { HistoryFormatError } from "../model/history/format-error.js";
 import { CounterexampleError } from "../properties/support/counterexample.js";
 import { UsageError } from "./arguments.js";
 import { ExitCode } from "./exit-codes.js";
+import { EnvironmentError } from "../adapters/target.js";
 
 /**
- * Errors of the Kafka target that say the environment failed (no Docker engine, an image that does
- * not build, a cluster that never came up). Matched by name: the kafka adapter is loaded lazily and
- * may be absent, so it is not imported here.
+ * Errors that say the environment failed (no Docker engine, an image that does not build, a cluster
+ * that never came up): adapters/target.ts's EnvironmentError, and the Kafka target's own setup error,
+ * matched by name because the kafka adapter is loaded lazily and may be absent.
  */
-const environmentErrorNames: readonly string[] = ["ClusterSetupError", "EnvironmentError", "DockerUnavailableError"];
+const environmentErrorNames: readonly string[] = ["ClusterSetupError"];
 
 export function isBadInput(error: unknown): error is Error {
   return error instanceof UsageError || error instanceof ScenarioError || error instanceof ConfigurationError || error instanceof HistoryFormatError || error instanceof CounterexampleError;
 }
 
 export function isEnvironmentFailure(error: unknown): error is Error {
-  return error instanceof Error && environmentErrorNames.includes(error.name);
+  return error instanceof EnvironmentError || (error instanceof Error && environmentErrorNames.includes(error.name));
 }
 
 export interface FailureReport {

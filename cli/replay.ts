@@ -28,9 +28,9 @@ export function replayHelp(): string {
     "file, or the sha256 recorded in it). --target kafka replays an engine counterexample on real Kafka.",
     "--out DIR writes the new history.jsonl there. --help, -h: this text.",
     "The engine target refuses a scenario with configuration keys it does not model (exit 2).",
+    "replay also exits 1 when the engine history differs from the saved one.",
     "",
     exitStatusHelp,
-    "replay also exits 1 when the engine history differs from the saved one.",
   ].join("\n");
 }
 

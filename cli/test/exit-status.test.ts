@@ -4,6 +4,7 @@ import { ScenarioError } from "../../chaos/problem.js";
 import { ConfigurationError } from "../../model/config/error.js";
 import { CounterexampleError } from "../../properties/support/counterexample.js";
 import { UsageError } from "../arguments.js";
+import { EnvironmentError } from "../../adapters/target.js";
 import { describeFailure } from "../failure.js";
 import { ExitCode, exitStatusHelp } from "../exit-codes.js";
 import { mainHelp } from "../main.js";
@@ -35,14 +36,13 @@ describe("what an error means for the exit code", () => {
     const error = new Error("no Docker engine answers");
     error.name = "ClusterSetupError";
     expect(describeFailure("verify", error)).toEqual({ code: ExitCode.environment, text: "kafka-harness verify: environment problem: no Docker engine answers" });
+    expect(describeFailure("verify", new EnvironmentError("port 9092 is taken")).code).toBe(ExitCode.environment);
   });
 });
 
 describe("--help and -h", () => {
   test("every command's help ends with the exit status table", () => {
-    for (const help of [mainHelp(), verifyHelp(), checkHelp()]) expect(help.endsWith(exitStatusHelp)).toBe(true);
-    // replay adds one line of its own after the table.
-    expect(replayHelp()).toContain(exitStatusHelp);
+    for (const help of [mainHelp(), verifyHelp(), checkHelp(), replayHelp()]) expect(help.endsWith(exitStatusHelp)).toBe(true);
   });
 
   test("verify, replay and check answer --help and -h with exit 0", async () => {
