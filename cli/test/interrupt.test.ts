@@ -18,7 +18,17 @@ async function scratch(): Promise<string> {
   temporary.push(directory);
   return directory;
 }
+/** The subprocess's group, killed after the test even when it timed out. */
+let group: number | undefined;
 afterEach(async () => {
+  if (group !== undefined) {
+    try {
+      process.kill(-group, "SIGKILL");
+    } catch {
+      // Already gone: the usual case.
+    }
+    group = undefined;
+  }
   for (const directory of temporary.splice(0)) await rm(directory, { recursive: true, force: true });
 });
 
@@ -68,6 +78,7 @@ describe("verify interrupted", () => {
     // tsx itself, as `npx tsx` runs it: under npx the shell npm exec starts dies of the SIGINT and npm
     // re-raises it, so the exit status seen would be npm's, not the harness's.
     const child = spawn(join(root, "node_modules", ".bin", "tsx"), ["cli/main.ts", "verify", "--runs", "100000", "--out", out], { cwd: root, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    group = child.pid;
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
