@@ -8,9 +8,7 @@ import { anomalies, finalRead, record, setup, statusOf, violations } from "./sup
 
 /** Topic t on replicas 1..3 of brokers 1..4: broker 4 holds no replica. */
 function fourBrokers(producer: Record<string, string | number | boolean> = { acks: "1" }) {
-  const builder = setup({ producer, assignment: [[1, 2, 3]] });
-  (builder.header as { brokers: number[] }).brokers = [1, 2, 3, 4];
-  return builder;
+  return setup({ producer, assignment: [[1, 2, 3]], brokers: [1, 2, 3, 4] });
 }
 
 describe("1. a fault touches only the nodes it hit", () => {
@@ -82,8 +80,7 @@ describe("2. cause before effect", () => {
 
 describe("4. where an unacknowledged record is read", () => {
   function indefinite(read: { topic: string; partition: number; key?: string | null }, explicit?: number) {
-    const builder = setup({ partitions: 3 });
-    (builder.header as { topics: unknown[] }).topics = [...builder.header.topics, { name: "other", partitions: 3, replicationFactor: 3, config: {} }];
+    const builder = setup({ partitions: 3, otherTopics: [{ name: "other", partitions: 3, replicationFactor: 3, config: {} }] });
     const key = read.key === undefined ? null : read.key;
     builder.sendInvoke("producer-0", "t", key, "a", explicit);
     builder.sendFailed("producer-0", "t", key, "a", "info", "REQUEST_TIMED_OUT");

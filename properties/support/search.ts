@@ -35,6 +35,11 @@ export interface SearchOptions {
   readonly onRun?: (run: JudgedRun, shrinking: boolean) => void;
   /** Passed to every target run (a Kafka target logs its phases there). */
   readonly runOptions?: RunOptions;
+  /**
+   * Stops the search between scenarios (Ctrl-C): no new scenario starts, the result says `aborted`.
+   * Also handed to the target's run (runOptions.signal), which stops a long run early.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface SearchResult {
@@ -45,6 +50,8 @@ export interface SearchResult {
   readonly seed: number;
   readonly path?: string;
   readonly interrupted: boolean;
+  /** True when `signal` stopped the search (interrupted is then true as well). */
+  readonly aborted: boolean;
   /** The shrunk failing run. */
   readonly counterexample?: JudgedRun;
   /** The first failing run, before shrinking (to say how much shrinking removed). */
@@ -64,11 +71,25 @@ export async function searchScenarios(options: SearchOptions): Promise<SearchRes
   let firstFailure: JudgedRun | undefined;
   let lastError: unknown;
   let shrinking = false;
+  const signal = options.signal;
+  const runOptions: RunOptions = signal === undefined ? (options.runOptions ?? {}) : { ...options.runOptions, signal };
+  // fast-check has no AbortSignal: a precondition failure that interrupts execution ends the run
+  // loop (and shrinking) as its own time limit does, without counting as a failure.
+  const stop = (): never => {
+    throw new fc.PreconditionFailure(true);
+  };
   const property = fc.asyncProperty(options.arbitrary, async (scenario) => {
+    if (signal !== undefined) {
+      // The engine runs a scenario without yielding: let a pending SIGINT reach its handler first.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (signal.aborted) stop();
+    }
     let run: JudgedRun;
     try {
-      run = await runAndJudge(options.target, scenario, options.runOptions);
+      run = await runAndJudge(options.target, scenario, runOptions);
     } catch (error) {
+      // A run cut short by the abort is not a failure of the target.
+      if (signal?.aborted === true) stop();
       lastError = error;
       lastFailure = undefined;
       shrinking = true;
@@ -97,6 +118,7 @@ export async function searchScenarios(options: SearchOptions): Promise<SearchRes
     seed: details.seed,
     ...(details.counterexamplePath === null ? {} : { path: details.counterexamplePath }),
     interrupted: details.interrupted,
+    aborted: signal?.aborted === true && details.interrupted,
     ...(details.failed && lastFailure !== undefined ? { counterexample: lastFailure } : {}),
     ...(details.failed && firstFailure !== undefined ? { firstFailure } : {}),
     ...(details.failed && lastError !== undefined ? { error: lastError } : {}),
