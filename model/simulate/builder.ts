@@ -19,6 +19,8 @@ export interface BuilderSetup {
   readonly topics: readonly TopicDescription[];
   readonly clients: Readonly<Record<string, ClientDescription>>;
   readonly target?: string;
+  /** The client library that produced the history (header.client). */
+  readonly client?: { readonly name: string; readonly version: string };
 }
 
 export interface Acknowledgement {
@@ -44,6 +46,7 @@ export class HistoryBuilder {
       broker: setup.broker ?? {},
       topics: setup.topics,
       clients: setup.clients,
+      ...(setup.client === undefined ? {} : { client: setup.client }),
     };
   }
 

@@ -13,6 +13,8 @@ export interface SetupOptions {
   readonly assignment?: readonly (readonly number[])[];
   /** Broker ids (1..3 by default). */
   readonly brokers?: readonly number[];
+  /** header.client: the library that produced the history. */
+  readonly client?: { readonly name: string; readonly version: string };
   /** Topics beside `t`. */
   readonly otherTopics?: readonly TopicDescription[];
 }
@@ -21,6 +23,7 @@ export interface SetupOptions {
 export function setup(options: SetupOptions = {}): HistoryBuilder {
   return new HistoryBuilder({
     ...(options.brokers === undefined ? {} : { brokers: options.brokers }),
+    ...(options.client === undefined ? {} : { client: options.client }),
     broker: options.broker ?? {},
     topics: [
       {
