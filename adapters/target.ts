@@ -22,3 +22,14 @@ export interface Target {
   /** Release everything the target holds (containers, networks). Safe to call twice. */
   close(): Promise<void>;
 }
+
+/**
+ * The environment a target needs failed (no Docker engine, an image that does not build, a broker that
+ * never started, a port taken): not the input's fault and not a verdict. The CLI exits 5 on it.
+ */
+export class EnvironmentError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "EnvironmentError";
+  }
+}

@@ -1,7 +1,10 @@
 /**
  * A small argument parser: `--name value`, `--name=value`, flags, and positionals. Unknown options
- * are refused with the list of known ones (exit 2), never ignored.
+ * are refused with the closest known one (exit 2), never ignored; `-h` is `--help` wherever a command
+ * takes --help.
  */
+import { closestName } from "../model/config/closest.js";
+
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
@@ -34,6 +37,10 @@ export function parseArguments(argv: readonly string[], specs: readonly OptionSp
   const positionals: string[] = [];
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index] ?? "";
+    if (argument === "-h" && byName.get("help")?.flag === true) {
+      flags.add("help");
+      continue;
+    }
     if (!argument.startsWith("--") || argument === "--") {
       positionals.push(argument);
       continue;
@@ -41,7 +48,7 @@ export function parseArguments(argv: readonly string[], specs: readonly OptionSp
     const equals = argument.indexOf("=");
     const name = argument.slice(2, equals < 0 ? undefined : equals);
     const spec = byName.get(name);
-    if (spec === undefined) throw new UsageError(`unknown option --${name}; allowed: ${specs.map((known) => `--${known.name}`).join(", ")}`);
+    if (spec === undefined) throw new UsageError(unknownOption(name, specs));
     if (spec.flag === true) {
       if (equals >= 0) throw new UsageError(`--${name} takes no value`);
       flags.add(name);
@@ -60,6 +67,12 @@ export function parseArguments(argv: readonly string[], specs: readonly OptionSp
     options.set(name, values);
   }
   return { options, flags, positionals };
+}
+
+function unknownOption(name: string, specs: readonly OptionSpec[]): string {
+  const closest = closestName(name, specs.map((spec) => spec.name));
+  const hint = closest === undefined ? `allowed: ${specs.map((known) => `--${known.name}`).join(", ")}` : `did you mean --${closest}?`;
+  return `unknown option --${name}; ${hint} (--help lists every option)`;
 }
 
 export function single(parsed: ParsedArguments, name: string): string | undefined {

@@ -11,6 +11,8 @@ const producerKeys = keysByScope.producer;
 const topicKeys = keysByScope.topic;
 import { configurationPresets, presetProducerConfigs, type ConfigurationPreset } from "../fixtures/presets/index.js";
 import { UsageError } from "./arguments.js";
+import { closestName } from "../model/config/closest.js";
+import { honouredKeys, type EngineScope } from "../engine/honoured-keys.js";
 
 const shapeKeys = ["brokers", "partitions", "replication.factor"] as const;
 
@@ -30,6 +32,46 @@ function parseValue(key: string, text: string, spec: KeySpec | undefined): Confi
   return text;
 }
 
+/** Every key --config takes, in the order it looks them up (a key in two tables goes to the first). */
+function knownKeys(): string[] {
+  return [...shapeKeys, ...Object.keys(producerKeys), ...Object.keys(topicKeys), ...Object.keys(brokerKeys)];
+}
+
+/** One suggestion, not the 1,700-character list of every key: the list is in `verify --help`. */
+function unknownKeyMessage(key: string): string {
+  const closest = closestName(key, knownKeys());
+  const hint = closest === undefined ? "no known key is close" : `did you mean ${JSON.stringify(closest)}?`;
+  return `--config key ${JSON.stringify(key)} is not allowed; ${hint} (\`kafka-harness verify --help\` lists every key)`;
+}
+
+/** `key*` when the engine models the key (at some value at least): --help says which keys run where. */
+function marked(keys: readonly string[], scope: EngineScope | undefined): string[] {
+  return keys.map((key) => (scope === undefined || honouredKeys[scope][key] !== undefined ? `${key}*` : key));
+}
+
+/** The keys --config takes, by where they go, wrapped for --help. */
+export function configurationKeysHelp(width = 100): string[] {
+  const groups: [string, readonly string[]][] = [
+    ["shape", marked(shapeKeys, undefined)],
+    ["producer", marked(Object.keys(producerKeys), "producer")],
+    ["topic", marked(Object.keys(topicKeys), "topic")],
+    ["broker", marked(Object.keys(brokerKeys).filter((key) => topicKeys[key] === undefined), "broker")],
+  ];
+  const lines: string[] = [];
+  for (const [group, keys] of groups) {
+    let line = `  ${`${group}:`.padEnd(10)}`;
+    for (const key of keys) {
+      if (line.length + key.length + 2 > width && line.trim().length > 10) {
+        lines.push(line.trimEnd());
+        line = " ".repeat(12);
+      }
+      line += `${key}, `;
+    }
+    lines.push(line.replace(/, $/, ""));
+  }
+  return lines;
+}
+
 export function resolveConfiguration(values: readonly string[]): ConfigurationPreset {
   let preset: ConfigurationPreset | undefined;
   const pairs: string[] = [];
@@ -39,7 +81,11 @@ export function resolveConfiguration(values: readonly string[]): ConfigurationPr
       else if (preset !== undefined) throw new UsageError(`--config names two presets (${preset.name}, ${part}); allowed: one preset plus key=value pairs`);
       else {
         preset = configurationPresets[part];
-        if (preset === undefined) throw new UsageError(`--config ${JSON.stringify(part)} is not allowed; allowed presets: ${Object.keys(configurationPresets).join(", ")}, or key=value pairs`);
+        if (preset === undefined) {
+          const closest = closestName(part, Object.keys(configurationPresets));
+          const hint = closest === undefined ? "" : `did you mean ${JSON.stringify(closest)}? `;
+          throw new UsageError(`--config ${JSON.stringify(part)} is not allowed; ${hint}allowed presets: ${Object.keys(configurationPresets).join(", ")}, or key=value pairs`);
+        }
       }
     }
   }
@@ -65,11 +111,7 @@ export function resolveConfiguration(values: readonly string[]): ConfigurationPr
     } else if (producerKeys[key] !== undefined) producerOverrides[key] = parseValue(key, text, producerKeys[key]);
     else if (topicKeys[key] !== undefined) topicOverrides[key] = parseValue(key, text, topicKeys[key]);
     else if (brokerKeys[key] !== undefined) brokerOverrides[key] = parseValue(key, text, brokerKeys[key]);
-    else {
-      throw new UsageError(
-        `--config key ${JSON.stringify(key)} is not allowed; allowed: ${shapeKeys.join(", ")}, producer keys (${Object.keys(producerKeys).join(", ")}), topic keys (${Object.keys(topicKeys).join(", ")}), broker keys (${Object.keys(brokerKeys).join(", ")})`,
-      );
-    }
+    else throw new UsageError(unknownKeyMessage(key));
   }
   // Overrides produce one producer configuration: the first preset's, with the pairs on top.
   // presetProducerConfigs, not producerPresets: a preset may define its producers itself (producerConfigs).

@@ -1,16 +1,18 @@
 /**
- * The command-line entry: `kafka-harness <command> [options]`. Exit codes everywhere: 0 success (every
- * promised guarantee held), 1 a violation, 2 bad input (with a message naming what was wrong).
+ * The command-line entry: `kafka-harness <command> [options]`. Exit codes come from cli/exit-codes.ts:
+ * 0 held, 1 violation, 2 bad input, 3 inconclusive, 4 only client defects, 5 environment, 6 internal
+ * error (a crash is the harness's bug, never reported as bad input), 130 interrupted.
  */
-import { ScenarioError } from "../chaos/problem.js";
-import { UsageError } from "./arguments.js";
 import { runVerify } from "./verify.js";
 import { runReplay } from "./replay.js";
 import { runCheck } from "./check.js";
 import { runCompare } from "./compare.js";
 import { runCleanup } from "./cleanup.js";
-import { ExitCode } from "./exit-codes.js";
-import { EnvironmentError } from "../fixtures/cluster/environment-error.js";
+import { ExitCode, exitStatusHelp } from "./exit-codes.js";
+import { describeFailure } from "./failure.js";
+import { didYouMean } from "../model/config/closest.js";
+import { interruptOnSigint } from "./interrupt.js";
+import { quietOnClosedPipe } from "./pipe.js";
 
 export function mainHelp(): string {
   return [
@@ -27,58 +29,63 @@ export function mainHelp(): string {
     "  compare    run the comparison suite and saved counterexamples on the engine and on real Kafka",
     "  cleanup    list and remove every container, network and volume the harness made (--dry-run)",
     "",
-    "Run `kafka-harness <command> --help` for a command's options.",
-    "Exit status: 0 every promised guarantee held; 1 a violation; 2 bad input.",
+    "Run `kafka-harness <command> --help` (or -h) for a command's options.",
+    "",
+    exitStatusHelp,
   ].join("\n");
 }
 
 type Command = (argv: readonly string[]) => Promise<number>;
 
 const commands: Readonly<Record<string, Command>> = {
-  verify: (argv) => runVerify(argv),
+  // Ctrl-C stops verify between scenarios: it still prints the table and writes the run directory.
+  verify: async (argv) => {
+    const interrupt = interruptOnSigint();
+    try {
+      return await runVerify(argv, undefined, interrupt.signal);
+    } finally {
+      interrupt.dispose();
+    }
+  },
   replay: (argv) => runReplay(argv),
   check: (argv) => runCheck([...argv]),
   compare: (argv) => runCompare([...argv]),
   cleanup: (argv) => runCleanup(argv),
 };
 
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[], error: (text: string) => void = (text) => process.stderr.write(`${text}\n`)): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === "--help" || command === "-h" || command === "help") {
     process.stdout.write(`${mainHelp()}\n`);
-    return command === undefined ? 2 : 0;
+    return command === undefined ? ExitCode.badInput : ExitCode.held;
   }
   const run = commands[command];
   if (run === undefined) {
-    process.stderr.write(`kafka-harness: unknown command ${JSON.stringify(command)}; allowed: ${Object.keys(commands).join(", ")}\n`);
-    return 2;
+    const hint = didYouMean(command, Object.keys(commands));
+    error(`kafka-harness: unknown command ${JSON.stringify(command)}${hint === "" ? `; allowed: ${Object.keys(commands).join(", ")}` : hint}`);
+    return ExitCode.badInput;
   }
   try {
     return await run(rest);
-  } catch (error) {
-    if (error instanceof UsageError || error instanceof ScenarioError || error instanceof RangeError) {
-      process.stderr.write(`kafka-harness ${command}: ${error.message}\n`);
-      return 2;
-    }
-    // The machine stopped the run (no Docker engine, no image, a port taken): one line, no stack.
-    if (error instanceof EnvironmentError) {
-      process.stderr.write(`kafka-harness ${command}: ${error.message}\n`);
-      return ExitCode.environment;
-    }
-    throw error;
+  } catch (thrown) {
+    const failure = describeFailure(command, thrown);
+    error(failure.text);
+    return failure.code;
   }
 }
 
 // Run when executed directly (tsx cli/main.ts, or the bin shim), not when imported by tests.
 const invokedDirectly = process.argv[1] !== undefined && /(?:cli[\\/]main\.ts|kafka-harness(?:\.js)?)$/.test(process.argv[1]);
 if (invokedDirectly) {
+  quietOnClosedPipe();
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
     },
-    (error: unknown) => {
-      process.stderr.write(`kafka-harness: ${(error as Error).stack ?? String(error)}\n`);
-      process.exitCode = 2;
+    (thrown: unknown) => {
+      const failure = describeFailure("", thrown);
+      process.stderr.write(`${failure.text}\n`);
+      process.exitCode = failure.code;
     },
   );
 }

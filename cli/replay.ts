@@ -1,8 +1,9 @@
 /**
  * `kafka-harness replay <counterexample.json>`: runs a saved counterexample again on its target (or
  * another with --target) with its planted bugs, prints the verdict, and on the engine checks that the
- * history is byte-identical to the saved one. Exit 1 when a promised guarantee is violated or the
- * engine history differs from the saved one, 0 when every promised guarantee holds, 2 on bad input.
+ * history is byte-identical to the saved one. The exit code is the new verdict's outcome
+ * (cli/exit-codes.ts: 0 held, 1 violated, 3 inconclusive, 4 only client defects), except that an engine
+ * history differing from the saved one is 1: the counterexample no longer shows what it recorded.
  */
 import { dirname, join } from "node:path";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
@@ -12,6 +13,9 @@ import { promisedViolations, runAndJudge } from "../properties/support/judge.js"
 import { firstDifferentLine, historyToJsonLines, sha256 } from "../properties/support/history-file.js";
 import { formatVerdictTable } from "../properties/support/model.js";
 import { parseArguments, single, UsageError, type OptionSpec } from "./arguments.js";
+import { ExitCode, exitCodeOf, exitStatusHelp } from "./exit-codes.js";
+import { checkOutDirectory } from "./out-directory.js";
+import { didYouMean } from "../model/config/closest.js";
 
 export const replayOptions: readonly OptionSpec[] = [{ name: "target" }, { name: "out" }, { name: "help", flag: true }];
 
@@ -22,10 +26,11 @@ export function replayHelp(): string {
     "Runs a saved counterexample again (its scenario, seed and planted bugs) and prints the verdict.",
     "On the engine the new history must be byte-identical to the saved one (history.jsonl beside the",
     "file, or the sha256 recorded in it). --target kafka replays an engine counterexample on real Kafka.",
-    "--out DIR writes the new history.jsonl there.",
+    "--out DIR writes the new history.jsonl there. --help, -h: this text.",
+    "The engine target refuses a scenario with configuration keys it does not model (exit 2).",
+    "replay also exits 1 when the engine history differs from the saved one.",
     "",
-    "Exit status: 0 every promised guarantee held; 1 a promised guarantee was violated, or the engine",
-    "history differs from the saved one; 2 bad input.",
+    exitStatusHelp,
   ].join("\n");
 }
 
@@ -33,18 +38,16 @@ export async function runReplay(argv: readonly string[], out: (text: string) => 
   const parsed = parseArguments(argv, replayOptions);
   if (parsed.flags.has("help")) {
     out(replayHelp());
-    return 0;
+    return ExitCode.held;
   }
   const file = parsed.positionals[0];
   if (file === undefined || parsed.positionals.length !== 1) throw new UsageError(`replay takes one counterexample file, got ${JSON.stringify(parsed.positionals)}; see replay --help`);
-  let counterexample;
-  try {
-    counterexample = await readCounterexample(file);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  // CounterexampleError names file, field and problem; the CLI reports it as bad input (exit 2).
+  const counterexample = await readCounterexample(file);
   const targetName = single(parsed, "target") ?? counterexample.target;
-  if (!knownTargetNames.includes(targetName)) throw new UsageError(`--target ${JSON.stringify(targetName)} is not allowed; allowed: ${knownTargetNames.join(", ")}`);
+  if (!knownTargetNames.includes(targetName)) throw new UsageError(`--target ${JSON.stringify(targetName)} is not allowed${didYouMean(targetName, knownTargetNames)}; allowed: ${knownTargetNames.join(", ")}`);
+  const outDirectory = single(parsed, "out");
+  if (outDirectory !== undefined) await checkOutDirectory(outDirectory);
   const plantedBugs = targetName === "engine" ? counterexample.plantedBugs : [];
   if (targetName !== "engine" && counterexample.plantedBugs.length > 0) out(`replay: planted bugs (${counterexample.plantedBugs.join(", ")}) exist only on the engine; replaying without them`);
   const target = await createTarget(targetName, { plantedBugs });
@@ -53,7 +56,6 @@ export async function runReplay(argv: readonly string[], out: (text: string) => 
     out(`replay: target ${target.name}${plantedBugs.length > 0 ? ` with planted bugs ${plantedBugs.join(", ")}` : ""}, scenario seed ${counterexample.scenario.seed}`);
     const run = await runAndJudge(target, counterexample.scenario);
     const text = historyToJsonLines(run.history);
-    const outDirectory = single(parsed, "out");
     if (outDirectory !== undefined) {
       await mkdir(outDirectory, { recursive: true });
       await writeFile(join(outDirectory, "history.jsonl"), text);
@@ -74,7 +76,7 @@ export async function runReplay(argv: readonly string[], out: (text: string) => 
     const violated = promisedViolations(run.verdict).map((guarantee) => guarantee.id);
     const expected = [...counterexample.violated].sort().join(",");
     out(`replay: violated ${violated.length === 0 ? "nothing" : violated.join(", ")} (the counterexample recorded ${expected === "" ? "nothing" : expected})`);
-    return violated.length > 0 || !identical ? 1 : 0;
+    return identical ? exitCodeOf(run.verdict.outcome) : ExitCode.violated;
   } finally {
     await target.close();
   }

@@ -27,6 +27,8 @@ export interface ShrinkRequest {
   readonly runOptions: RunOptions;
   readonly out: (line: string) => void;
   readonly progress: (line: string) => void;
+  /** Ctrl-C: ends the shrinking as the time limit would. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ShrinkOutcome {
@@ -75,6 +77,7 @@ export async function shrinkViolation(request: ShrinkRequest): Promise<ShrinkOut
       path: request.path,
       timeLimitMs,
       runOptions,
+      ...(request.signal === undefined ? {} : { signal: request.signal }),
       onRun: (run) => {
         shrinks++;
         request.progress(`shrinking the first violation on ${on.name}: ${shrinks} attempts, now ${formatScenarioSize(scenarioSize(run.scenario))}   `);

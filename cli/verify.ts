@@ -1,10 +1,11 @@
 /**
  * `kafka-harness verify`: the main job. Runs chaos scenarios for one configuration on a target, judges
  * every history with the model, shows progress, and ends with one table per guarantee: promised?,
- * runs, violations, observed allowed behaviour. Exit 0 when every promised guarantee held, 1 on a
- * violation (the shrunk counterexample is written to a run directory), 2 on bad input.
+ * runs, violations, observed allowed behaviour. The exit code is the outcome over every run, restricted
+ * to the selected guarantees (cli/exit-codes.ts): 0 held, 1 violation (the shrunk counterexample is
+ * written to a run directory), 2 bad input, 3 inconclusive, 4 only client defects, 130 interrupted.
  */
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { GuaranteeId } from "../model/verdict.js";
 import type { FaultKind } from "../chaos/fault.js";
@@ -24,10 +25,15 @@ import { allowedAnomalies, promisedViolations, type JudgedRun } from "../propert
 import { parseArguments, parseCount, parseDuration, single, UsageError, type OptionSpec } from "./arguments.js";
 import { resolveConfiguration } from "./configuration.js";
 import { verifyTable } from "./verify-table.js";
-import { ExitCode } from "./exit-codes.js";
 import { configurationPresets, presetProducerConfigs } from "../fixtures/presets/index.js";
 import { kafkaRandomScenarios } from "../adapters/kafka/bounds.js";
 import { describeFound, formatBudget, shrinkViolation } from "./verify-shrink.js";
+import { refuseUnmodelled, type ConfigurationSite } from "../adapters/engine/unmodelled.js";
+import type { ConfigurationPreset } from "../fixtures/presets/index.js";
+import { didYouMean } from "../model/config/closest.js";
+import { ExitCode, exitCodeOf, exitStatusHelp } from "./exit-codes.js";
+import { checkOutDirectory } from "./out-directory.js";
+import { configurationKeysHelp } from "./configuration.js";
 
 export const verifyOptions: readonly OptionSpec[] = [
   { name: "target" },
@@ -71,21 +77,29 @@ export function verifyHelp(): string {
     "  --shrink-budget T         at most this much of it for shrinking a violation (default: what is left;",
     "                            on kafka 3m). On kafka, a violation that reproduces on the engine is shrunk",
     "                            there first and the result confirmed on kafka; what was found is printed first",
-    "  --out DIR                 where a violation's run directory is written (default runs/)",
+    "  --out DIR                 where the run directory is written (default runs/); checked before any run:",
+    "                            a writable directory, or a path that can be created",
     "  --config C                a preset name and/or key=value pairs in Kafka's names (repeatable),",
     "                            e.g. --config acks-1 or --config durable,min.insync.replicas=1. Presets:",
     ...presets,
-    `  --faults K,K              fault kinds to draw (default ${defaultEpisodeKinds.join(",")}; also power-loss on the engine)`,
+    `  --faults K,K              fault kinds to draw, at least one (default ${defaultEpisodeKinds.join(",")}; also power-loss`,
+    "                            on the engine); for no faults use --intensity none",
     "                            (pause on kafka is docker pause: the cgroup freezer, not SIGSTOP)",
     "  --planted-bug B[,B]       engine only: switch on planted bugs to watch the harness catch them:",
     ...bugs,
-    "  --help                    this text",
+    "  --help, -h                this text",
     "",
-    "Exit status: 0 every promised guarantee held; 1 a promised guarantee was violated; 2 bad input.",
+    "Configuration keys --config accepts, in Kafka's names. The engine models the keys marked * (some at",
+    "one value only: compression.type=none) and refuses the others before anything runs; real Kafka honours all:",
+    ...configurationKeysHelp(),
+    "",
+    "Ctrl-C stops after the current scenario: the table so far and the run directory are written (exit 130).",
     "Every run writes a directory under --out: summary.md (the table and the command that repeats the run",
     "with its seed) and one run's scenario.json, history.jsonl, verdict.json, report.md and counterexample.json:",
     "on a violation the shrunk counterexample, otherwise the run with the most observed allowed behaviour.",
     "`kafka-harness replay <dir>/counterexample.json` runs it again (byte-identical on the engine).",
+    "",
+    exitStatusHelp,
   ].join("\n");
 }
 
@@ -134,28 +148,64 @@ function parseGuarantees(text: string | undefined): GuaranteeId[] {
   if (text === undefined) return checked;
   const ids = text.split(",").map((id) => id.trim().toUpperCase()).filter((id) => id !== "");
   if (ids.length === 0) throw new UsageError(`--guarantees ${JSON.stringify(text)} names no guarantee; allowed: ${checked.join(", ")}`);
-  for (const id of ids) if (!checked.includes(id as GuaranteeId)) throw new UsageError(`--guarantees: ${JSON.stringify(id)} is not allowed; allowed (checked by the model): ${checked.join(", ")}`);
+  for (const id of ids) {
+    if (checked.includes(id as GuaranteeId)) continue;
+    const hint = didYouMean(id, checked);
+    throw new UsageError(`--guarantees: ${JSON.stringify(id)} is not allowed${hint}; allowed (checked by the model): ${checked.join(", ")}`);
+  }
   return ids as GuaranteeId[];
 }
 
 function parseFaults(text: string | undefined, target: string): FaultKind[] {
   if (text === undefined) return [...defaultEpisodeKinds];
   const kinds = text.split(",").map((kind) => kind.trim()).filter((kind) => kind !== "");
+  // Refused, not read as "no faults": an empty list would run fault-free while the header still
+  // announced the fault intensity, and "no faults" has one spelling that says so (--intensity none).
+  if (kinds.length === 0) throw new UsageError(`--faults ${JSON.stringify(text)}: --faults needs at least one kind; for no faults use --intensity none; allowed kinds: ${episodeKinds.join(", ")}`);
   for (const kind of kinds) {
     if (!episodeKinds.includes(kind as FaultKind)) {
       const undo = allFaultKinds.includes(kind as FaultKind) ? " (it is the undo step of another fault and comes with it)" : "";
-      throw new UsageError(`--faults: ${JSON.stringify(kind)} is not allowed${undo}; allowed: ${episodeKinds.join(", ")}`);
+      const hint = undo === "" ? didYouMean(kind, episodeKinds) : "";
+      throw new UsageError(`--faults: ${JSON.stringify(kind)} is not allowed${undo}${hint}; allowed: ${episodeKinds.join(", ")}`);
     }
     if (kind === "power-loss" && target !== "engine") throw new UsageError("--faults: power-loss is engine only (a container cannot lose its page cache)");
   }
   return kinds as FaultKind[];
 }
 
+/** Where each part of a configuration would be given in a scenario (the engine refuses unmodelled keys there). */
+function configurationSites(configuration: ConfigurationPreset): ConfigurationSite[] {
+  return [
+    { where: "broker", field: "cluster.broker", scope: "broker", config: configuration.cluster.broker },
+    { where: `topic '${configuration.topic.name}'`, field: "topics[0].config", scope: "topic", config: configuration.topic.config },
+    ...presetProducerConfigs(configuration).map((config, index): ConfigurationSite => ({ where: `client producer-${index}`, field: `clients[${index}].config`, scope: "producer", config })),
+  ];
+}
+
+/**
+ * The last line of verify without a counterexample to show: only what was checked. The outcome is the
+ * tally's, per guarantee over all runs: a promised guarantee that no run exercised is inconclusive, one
+ * exercised in some runs held (a run without evidence for it is not a failure of the others).
+ */
+function outcomeLine(tally: VerdictTally, seed: number): string {
+  const runs = tally.runs;
+  switch (tally.outcome()) {
+    case "holds":
+      return `every promised guarantee held in ${runs} runs, each exercised on evidence (fast-check seed ${seed})`;
+    case "inconclusive":
+      return `INCONCLUSIVE: no violation in ${runs} runs, but ${tally.unexercised().join(", ")} promised and never exercised (fast-check seed ${seed})`;
+    case "client-defect":
+      return `CLIENT DEFECT: no violation of Kafka's guarantees in ${runs} runs, but the client library's defects showed (rows above) (fast-check seed ${seed})`;
+    case "violated":
+      return `VIOLATION in ${tally.violatingRuns} of ${runs} runs`;
+  }
+}
+
 function stamp(date: Date): string {
   return date.toISOString().replace(/[:.]/g, "-");
 }
 
-export async function runVerify(argv: readonly string[], io: VerifyIo = defaultIo): Promise<number> {
+export async function runVerify(argv: readonly string[], io: VerifyIo = defaultIo, signal?: AbortSignal): Promise<number> {
   const parsed = parseArguments(argv, verifyOptions);
   if (parsed.flags.has("help")) {
     io.out(verifyHelp());
@@ -163,7 +213,7 @@ export async function runVerify(argv: readonly string[], io: VerifyIo = defaultI
   }
   if (parsed.positionals.length > 0) throw new UsageError(`verify takes no positional arguments, got ${JSON.stringify(parsed.positionals)}; see --help`);
   const targetName = single(parsed, "target") ?? "engine";
-  if (!knownTargetNames.includes(targetName)) throw new UsageError(`--target ${JSON.stringify(targetName)} is not allowed; allowed: ${knownTargetNames.join(", ")}`);
+  if (!knownTargetNames.includes(targetName)) throw new UsageError(`--target ${JSON.stringify(targetName)} is not allowed${didYouMean(targetName, knownTargetNames)}; allowed: ${knownTargetNames.join(", ")}`);
   const guarantees = parseGuarantees(single(parsed, "guarantees"));
   const runs = parseCount(single(parsed, "runs") ?? "100", "--runs", 1, 1_000_000);
   const seedText = single(parsed, "seed");
@@ -185,6 +235,9 @@ export async function runVerify(argv: readonly string[], io: VerifyIo = defaultI
   }
   if (plantedBugs.length > 0 && targetName !== "engine") throw new UsageError("--planted-bug is engine only");
   const onKafka = targetName === "kafka";
+  // Real Kafka honours every key; the engine refuses the keys it does not model, before anything runs.
+  if (!onKafka) refuseUnmodelled(configurationSites(configuration));
+  await checkOutDirectory(outDirectory);
   if (onKafka) {
     // Refused before containers start: a configuration kafkajs cannot express (partitioner.ignore.keys).
     const { kafkaClientProblem } = await import("../adapters/kafka/runnable.js");
@@ -212,12 +265,13 @@ export async function runVerify(argv: readonly string[], io: VerifyIo = defaultI
     if (onKafka) io.out(`verify: real Kafka: time scale ${kafkaRandomScenarios.timeScale}, at most ${kafkaRandomScenarios.maxOperations} operations per scenario, 30-60 s per run; the first run starts the cluster`);
     if (shrinkBudgetMs !== undefined) io.out(`verify: a violation is shrunk within ${formatBudget(shrinkBudgetMs)} (--shrink-budget)${onKafka ? ", on the engine first when it reproduces there" : ""}`);
     let violations = 0;
+    /** The first violating run as it ran (before shrinking): written when Ctrl-C leaves no time to shrink. */
+    let firstViolatingRun: JudgedRun | undefined;
     /** Kept for the run directory of a passing verify: the run that showed the most allowed behaviour. */
     let example: JudgedRun | undefined;
     let exampleScore = -1;
     /** fast-check's path of the first violating scenario: the shrink starts from it. */
     let firstViolation: number | undefined;
-    let firstViolatingRun: JudgedRun | undefined;
     // Phase 1 runs every scenario (nothing fails), so the table counts all runs and all violations.
     const survey = await searchScenarios({
       target,
@@ -227,6 +281,7 @@ export async function runVerify(argv: readonly string[], io: VerifyIo = defaultI
       numRuns: runs,
       timeLimitMs: timeBudgetMs,
       runOptions,
+      ...(signal === undefined ? {} : { signal }),
       ...(seed === undefined ? {} : { seed }),
       onRun: (run) => {
         tally.add(run.verdict);
@@ -254,7 +309,7 @@ export async function runVerify(argv: readonly string[], io: VerifyIo = defaultI
     const shrinkMs = Math.min(shrinkBudgetMs ?? remainingMs, remainingMs);
     if (firstViolatingRun !== undefined && shrinkMs > 0) io.out(`verify: shrinking within ${formatBudget(shrinkMs)}`);
     const result =
-      firstViolation === undefined || firstViolatingRun === undefined || shrinkMs <= 0
+      firstViolation === undefined || firstViolatingRun === undefined || shrinkMs <= 0 || survey.aborted
         ? undefined
         : (
             await shrinkViolation({
@@ -269,6 +324,7 @@ export async function runVerify(argv: readonly string[], io: VerifyIo = defaultI
               runOptions,
               out: io.out,
               progress: io.progress,
+              ...(signal === undefined ? {} : { signal }),
             })
           ).result;
     if (result !== undefined && process.stderr.isTTY) io.progress("\n");
@@ -282,13 +338,41 @@ export async function runVerify(argv: readonly string[], io: VerifyIo = defaultI
     const repeatCommand = ["npx kafka-harness verify", ...argv.filter((_, index) => !isSeedArgument(argv, index)), "--seed", String(survey.seed)].join(" ");
     const summary = (verdictLine: string): string =>
       [`# verify ${configuration.name}`, "", `- ${verdictLine}`, `- target: ${target.name}${plantedBugs.length > 0 ? ` (planted bugs: ${plantedBugs.join(", ")})` : ""}`, `- runs: ${tally.runs} of ${runs}; intensity ${intensity}`, `- repeat: \`${repeatCommand}\``, "", "```", table, "```", ""].join("\n");
+    const interrupted = survey.aborted || result?.aborted === true;
+    if (interrupted) {
+      const progress = `interrupted after ${tally.runs} of ${runs} runs${result?.aborted === true ? " (while shrinking the first violation)" : ""}`;
+      io.out(`verify: ${progress}; nothing after that was judged`);
+      // The run that matters most: the (partly) shrunk or first violation, else the example run.
+      const shown = result?.counterexample ?? firstViolatingRun ?? example;
+      const line = `${progress}; ${outcomeLine(tally, survey.seed)}`;
+      let directory: string;
+      if (shown === undefined) {
+        directory = join(outDirectory, runName);
+        await mkdir(directory, { recursive: true });
+      } else {
+        const written = await writeRunDirectory(shown, {
+          outDirectory,
+          name: runName,
+          target: target.name,
+          deterministic: target.deterministic,
+          plantedBugs,
+          guarantees,
+          description: `${shown.scenario.name}: ${progress}`,
+        });
+        directory = written.directory;
+      }
+      await writeFile(join(directory, "summary.md"), summary(line));
+      io.out(`run directory: ${directory}`);
+      io.out(`repeat: ${repeatCommand}`);
+      return ExitCode.interrupted;
+    }
     if (survey.interrupted) io.out(`verify: time budget reached after ${tally.runs} runs`);
     // Zero runs judged nothing: saying "every promised guarantee held" would be a lie.
     if (tally.runs === 0) throw new UsageError(`--time-budget ${single(parsed, "time-budget") ?? "10m"} ended before the first scenario finished; nothing was judged; allowed: a budget longer than one scenario`);
     if (result?.error !== undefined) throw result.error;
     if (violations > 0 && (result === undefined || !result.failed || result.counterexample === undefined)) {
       io.out(`VIOLATION in ${violations} of ${tally.runs} runs; ${result === undefined ? "no time budget left to replay and shrink the first" : "the first did not fail again when replayed (a nondeterministic target?)"}`);
-      return 1;
+      return ExitCode.violated;
     }
     if (result?.failed === true && result.counterexample !== undefined) {
       const written = await writeRunDirectory(result.counterexample, {
@@ -307,19 +391,12 @@ export async function runVerify(argv: readonly string[], io: VerifyIo = defaultI
       io.out(`run directory: ${written.directory}`);
       io.out(`replay: ${written.replayCommands.join("   or   ")}`);
       io.out(`fast-check: seed ${result.seed}, path "${result.path ?? ""}"`);
-      return 1;
+      return ExitCode.violated;
     }
     // No violation: say only what was checked. A promised guarantee no run exercised is not "held".
-    const outcome = tally.outcome();
-    const unexercised = tally.unexercised();
-    const verdictLine =
-      outcome === "client-defect"
-        ? `no violation by Kafka in ${tally.runs} runs, but the client showed defects (rows above)`
-        : outcome === "inconclusive"
-          ? `no violation in ${tally.runs} runs, but INCONCLUSIVE: ${unexercised.join(", ")} promised and never exercised`
-          : `every promised guarantee held in ${tally.runs} runs, each exercised on evidence`;
-    io.out(`verify: ${verdictLine} (fast-check seed ${survey.seed})`);
-    const exitCode = outcome === "client-defect" ? ExitCode.clientDefect : outcome === "inconclusive" ? ExitCode.inconclusive : ExitCode.held;
+    const verdictLine = outcomeLine(tally, survey.seed);
+    io.out(`verify: ${verdictLine}`);
+    const exitCode = exitCodeOf(tally.outcome());
     if (example !== undefined) {
       // A passing run leaves a directory too: the summary, and one example run (the one with the most
       // observed allowed behaviour) with its scenario, history, verdict, report and replay file.

@@ -1,9 +1,21 @@
 import type { EngineConfig, EngineConfigValue } from "./api.js";
+import { unmodelledBecause, type HonouredKey } from "./honoured-keys.js";
 
-/** Reading Kafka-named configuration with clear errors: the key, the value, and what is allowed. */
-export function checkKeys(config: EngineConfig, allowed: readonly string[], where: string): void {
-  for (const key of Object.keys(config)) {
-    if (!allowed.includes(key)) throw new Error(`${where} config "${key}": unknown or unsupported key; allowed: ${allowed.join(", ")}`);
+/**
+ * Reading Kafka-named configuration with clear errors: the key, the value, and what is allowed. Only
+ * honoured keys (engine/honoured-keys.ts) at honoured values pass: the engine target refuses the rest
+ * earlier with a message for people; this is the engine's own guard when it is driven directly.
+ */
+export function checkKeys(config: EngineConfig, honoured: Readonly<Record<string, HonouredKey>>, where: string): void {
+  for (const [key, value] of Object.entries(config)) {
+    const entry = honoured[key];
+    if (entry === undefined) {
+      const why = unmodelledBecause[key];
+      throw new Error(`${where} config "${key}": unknown, or not modelled by the engine${why === undefined ? "" : ` (${why})`}; modelled: ${Object.keys(honoured).join(", ")}`);
+    }
+    if (entry.values !== undefined && !entry.values.includes(value)) {
+      throw new Error(`${where} config "${key}": ${JSON.stringify(value)} is not modelled by the engine; modelled: ${entry.values.map((allowed) => JSON.stringify(allowed)).join(", ")}`);
+    }
   }
 }
 

@@ -37,6 +37,23 @@ describe("saved counterexamples", () => {
       if (counterexample.historySha256 !== undefined) expect(sha256(historyToJsonLines(run.history))).toBe(counterexample.historySha256);
     });
 
+    test(`${name}: one root cause, one row (each record in at most one anomaly, the rest implied)`, async () => {
+      const counterexample = await readCounterexample(join(directory, name));
+      if (counterexample.target !== "engine" || counterexample.plantedBugs.length === 0) return;
+      const run = await runAndJudge(await createTarget("engine", { plantedBugs: counterexample.plantedBugs }), counterexample.scenario);
+      // A planted bug is one root cause: it violates one guarantee, and no record is reported twice.
+      expect(promisedViolations(run.verdict).map((guarantee) => guarantee.id)).toHaveLength(1);
+      const seen = new Map<string, string>();
+      for (const guarantee of run.verdict.guarantees) {
+        for (const anomaly of guarantee.anomalies) {
+          if (anomaly.records.length !== 1) continue;
+          const value = anomaly.records[0]?.value ?? "";
+          expect(seen.get(value), `'${value}' reported under ${seen.get(value)} and again under ${guarantee.id} (${anomaly.kind})`).toBeUndefined();
+          seen.set(value, `${guarantee.id} (${anomaly.kind})`);
+        }
+      }
+    });
+
     test(`${name} without its planted bugs keeps every promise`, async () => {
       const counterexample = await readCounterexample(join(directory, name));
       if (counterexample.target !== "engine" || counterexample.plantedBugs.length === 0) return;

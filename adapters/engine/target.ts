@@ -13,6 +13,7 @@ import { clusterNodes } from "../../chaos/nodes.js";
 import { describeFault, nemesisFunction } from "../../chaos/describe-fault.js";
 import { validateScenarioShape } from "../../chaos/validate.js";
 import { ScenarioError } from "../../chaos/problem.js";
+import { refuseUnmodelled, scenarioSites } from "./unmodelled.js";
 import { HistoryRecorder } from "./recorder.js";
 import { engineClient } from "../harness-version.js";
 import { EngineNemesis } from "./nemesis.js";
@@ -49,6 +50,8 @@ export class EngineTarget implements Target {
   async run(scenario: Scenario, options: RunOptions = {}): Promise<History> {
     const problems = validateScenarioShape(scenario, this.supportedFaults);
     if (problems.length > 0) throw new ScenarioError(problems);
+    // Before the simulation exists: a key the engine would not model must not run as if it did.
+    refuseUnmodelled(scenarioSites(scenario));
     if (options.signal?.aborted) throw new Error("run aborted before it started");
     return this.runValid(scenario, options);
   }

@@ -15,7 +15,8 @@ describe("arguments", () => {
   });
 
   test("refuses unknown options, missing values and repeats, naming what is allowed", () => {
-    expect(() => parseArguments(["--rnus", "5"], specs)).toThrow("unknown option --rnus; allowed: --runs, --config, --help");
+    expect(() => parseArguments(["--rnus", "5"], specs)).toThrow("unknown option --rnus; did you mean --runs? (--help lists every option)");
+    expect(() => parseArguments(["--zzzzzzzz"], specs)).toThrow("unknown option --zzzzzzzz; allowed: --runs, --config, --help (--help lists every option)");
     expect(() => parseArguments(["--runs"], specs)).toThrow("--runs needs a value");
     expect(() => parseArguments(["--runs", "1", "--runs", "2"], specs)).toThrow("--runs is given twice");
     expect(() => parseArguments(["--help=yes"], specs)).toThrow(UsageError);
@@ -55,7 +56,8 @@ describe("--config", () => {
 
   test("unknown presets, keys and values are refused with what is allowed", () => {
     expect(() => resolveConfiguration(["sturdy"])).toThrow(/--config "sturdy" is not allowed; allowed presets: durable, idempotent/);
-    expect(() => resolveConfiguration(["akcs=1"])).toThrow(/--config key "akcs" is not allowed; allowed: brokers, partitions, replication.factor, producer keys \(acks,/);
+    expect(() => resolveConfiguration(["durabel"])).toThrow(/--config "durabel" is not allowed; did you mean "durable"\? allowed presets:/);
+    expect(() => resolveConfiguration(["akcs=1"])).toThrow('--config key "akcs" is not allowed; did you mean "acks"? (`kafka-harness verify --help` lists every key)');
     expect(() => resolveConfiguration(["acks=2"])).toThrow('--config acks=2: "2" is not allowed; allowed: all, -1, 0, 1');
     expect(() => resolveConfiguration(["durable", "acks-1"])).toThrow("--config names two presets (durable, acks-1)");
   });

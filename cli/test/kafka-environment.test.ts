@@ -42,7 +42,7 @@ function expectEnvironmentFailure(result: { status: number | null; stdout: strin
   expect(result.status, result.stderr).toBe(ExitCode.environment);
   // The scripts' progress lines are there, then one line saying what failed and what to run.
   expect(result.stderr).toContain("[ensure-docker] FAILED: no docker engine answers and starting one needs root (running as uid 1000)");
-  expect(result.stderr).toMatch(/^kafka-harness \w+: no Docker engine: .*needs root.*; run: sudo npm run docker/m);
+  expect(result.stderr).toMatch(/^kafka-harness \w+: environment problem: no Docker engine: .*needs root.*; run: sudo npm run docker/m);
   expect(result.stderr).not.toMatch(/^\s+at /m);
   expect(result.stdout).not.toContain("containers removed");
 }

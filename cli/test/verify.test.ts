@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, readFile, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -62,6 +62,19 @@ describe("verify", () => {
     expect(summary).toContain("every promised guarantee held in 4 runs");
     expect(summary).toMatch(/repeat: `npx kafka-harness verify --runs 4 --guarantees D2,D9,O3 --config durable --out \S+ --seed 3`/);
     expect(table).toContain("repeat: npx kafka-harness verify");
+  });
+
+  test("the table states facts: no placeholders, one producer's configuration per line, 120 columns", async () => {
+    const out = await mkdtemp(join(tmpdir(), "verify-"));
+    const { io, lines } = capture();
+    await runVerify(["--runs", "60", "--seed", "5", "--config", "acks-1", "--out", out], io);
+    const text = lines.join("\n");
+    expect(text).toContain("acks=1, idempotence off");
+    for (const line of lines.flatMap((entry) => entry.split("\n"))) {
+      expect(line, line).not.toMatch(/#|…/);
+      if (line.includes(" | ")) expect(line.length, line).toBeLessThanOrEqual(120);
+    }
+    await rm(out, { recursive: true, force: true });
   });
 
   test("a planted bug is a violation: exit 1, a run directory, and replay reproduces it byte for byte", async () => {

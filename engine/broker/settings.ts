@@ -1,4 +1,5 @@
 import type { EngineConfig } from "../api.js";
+import { honouredKeys } from "../honoured-keys.js";
 import { checkKeys, readBoolean, readNumber, readUnboundedNumber, versionAtLeast, type KafkaVersion } from "../config.js";
 
 /** Broker configuration, Kafka's names and defaults. */
@@ -21,32 +22,11 @@ export interface BrokerSettings {
   readonly highWatermarkNeedsMinIsr: boolean;
 }
 
-export const brokerConfigKeys = [
-  "replica.lag.time.max.ms",
-  "broker.session.timeout.ms",
-  "broker.heartbeat.interval.ms",
-  "min.insync.replicas",
-  "unclean.leader.election.enable",
-  "log.flush.interval.messages",
-  "log.flush.interval.ms",
-  "replica.fetch.wait.max.ms",
-  "replica.fetch.max.bytes",
-  "replica.fetch.backoff.ms",
-  "replica.socket.timeout.ms",
-  "replica.high.watermark.checkpoint.interval.ms",
-  "eligible.leader.replicas.enable",
-  // Accepted and ignored: they change nothing the engine models.
-  "default.replication.factor",
-  "num.partitions",
-  "auto.create.topics.enable",
-  "offsets.topic.replication.factor",
-  "transaction.state.log.replication.factor",
-  "transaction.state.log.min.isr",
-  "group.initial.rebalance.delay.ms",
-] as const;
+/** Honoured broker keys (engine/honoured-keys.ts); every one is read below. */
+export const brokerConfigKeys: readonly string[] = Object.keys(honouredKeys.broker);
 
 export function readBrokerSettings(config: EngineConfig, version: KafkaVersion): BrokerSettings {
-  checkKeys(config, brokerConfigKeys, "broker");
+  checkKeys(config, honouredKeys.broker, "broker");
   const settings: BrokerSettings = {
     replicaLagTimeMaxMs: readNumber(config, "replica.lag.time.max.ms", 30_000, { min: 1 }),
     brokerSessionTimeoutMs: readNumber(config, "broker.session.timeout.ms", 9_000, { min: 1 }),
@@ -79,20 +59,11 @@ export interface TopicSettings {
   readonly flushMs: number;
 }
 
-export const topicConfigKeys = [
-  "min.insync.replicas",
-  "unclean.leader.election.enable",
-  "flush.messages",
-  "flush.ms",
-  // Accepted and ignored until retention and compaction are modelled.
-  "cleanup.policy",
-  "retention.ms",
-  "retention.bytes",
-  "segment.bytes",
-] as const;
+/** Honoured topic keys (engine/honoured-keys.ts); every one is read below. */
+export const topicConfigKeys: readonly string[] = Object.keys(honouredKeys.topic);
 
 export function readTopicSettings(config: Readonly<Record<string, string | number | boolean>>, broker: BrokerSettings): TopicSettings {
-  checkKeys(config, topicConfigKeys, "topic");
+  checkKeys(config, honouredKeys.topic, "topic");
   return {
     minInsyncReplicas: readNumber(config, "min.insync.replicas", broker.minInsyncReplicas, { min: 1 }),
     uncleanLeaderElection: readBoolean(config, "unclean.leader.election.enable", broker.uncleanLeaderElection),

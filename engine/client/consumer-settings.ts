@@ -1,4 +1,5 @@
 import type { EngineConfig } from "../api.js";
+import { honouredKeys } from "../honoured-keys.js";
 import { checkKeys, readChoice, readNumber } from "../config.js";
 
 export interface ConsumerSettings {
@@ -13,28 +14,11 @@ export interface ConsumerSettings {
   readonly pollTimeoutMs: number;
 }
 
-export const consumerConfigKeys = [
-  "isolation.level",
-  "auto.offset.reset",
-  "fetch.max.wait.ms",
-  "max.poll.records",
-  "max.partition.fetch.bytes",
-  "request.timeout.ms",
-  "retry.backoff.ms",
-  "poll.timeout.ms",
-  // Accepted and ignored until consumer groups are modelled (assign() needs none of them).
-  "client.id",
-  "group.id",
-  "enable.auto.commit",
-  "auto.commit.interval.ms",
-  "fetch.min.bytes",
-  "key.deserializer",
-  "value.deserializer",
-  "bootstrap.servers",
-] as const;
+/** Honoured consumer keys (engine/honoured-keys.ts); every one is read below or honoured only at its modelled value. */
+export const consumerConfigKeys: readonly string[] = Object.keys(honouredKeys.consumer);
 
 export function readConsumerSettings(config: EngineConfig): ConsumerSettings {
-  checkKeys(config, consumerConfigKeys, "consumer");
+  checkKeys(config, honouredKeys.consumer, "consumer");
   return {
     readCommitted: readChoice(config, "isolation.level", "read_uncommitted", ["read_uncommitted", "read_committed"]) === "read_committed",
     autoOffsetReset: readChoice(config, "auto.offset.reset", "latest", ["earliest", "latest", "none"]),

@@ -1,4 +1,5 @@
 import type { EngineConfig } from "../api.js";
+import { honouredKeys } from "../honoured-keys.js";
 import { checkKeys, readBoolean, readChoice, readNumber, versionAtLeast, type KafkaVersion } from "../config.js";
 
 export interface ProducerSettings {
@@ -16,35 +17,15 @@ export interface ProducerSettings {
   readonly ignoreKeys: boolean;
 }
 
-export const producerConfigKeys = [
-  "acks",
-  "enable.idempotence",
-  "retries",
-  "delivery.timeout.ms",
-  "request.timeout.ms",
-  "max.in.flight.requests.per.connection",
-  "linger.ms",
-  "batch.size",
-  "retry.backoff.ms",
-  "max.block.ms",
-  "metadata.max.age.ms",
-  "partitioner.ignore.keys",
-  // Accepted and ignored: nothing the engine models depends on them.
-  "client.id",
-  "compression.type",
-  "buffer.memory",
-  "key.serializer",
-  "value.serializer",
-  "bootstrap.servers",
-] as const;
+/** Honoured producer keys (engine/honoured-keys.ts); every one is read below or honoured only at its modelled value. */
+export const producerConfigKeys: readonly string[] = Object.keys(honouredKeys.producer);
 
 /**
  * The Java producer's configuration rules: idempotence is on by default (Kafka 3.0+) but silently off
  * when acks, retries or max.in.flight were set incompatibly; explicitly on with them is an error.
  */
 export function readProducerSettings(config: EngineConfig, version: KafkaVersion): ProducerSettings {
-  if (config["transactional.id"] !== undefined) throw new Error(`producer config "transactional.id": transactions are not modelled by the engine yet`);
-  checkKeys(config, producerConfigKeys, "producer");
+  checkKeys(config, honouredKeys.producer, "producer");
   const acksText = readChoice(config, "acks", "all", ["all", "-1", "1", "0"]);
   const acks: 0 | 1 | -1 = acksText === "0" ? 0 : acksText === "1" ? 1 : -1;
   const retries = readNumber(config, "retries", 2_147_483_647, { min: 0, max: 2_147_483_647 });

@@ -39,12 +39,18 @@ function judgeDuplicates(judging: Judging): void {
         records: [first, second],
         events: [send.invokeIndex, send.firstReadIndex, send.duplicateIndex],
         allowed: !promised || explanation.explained,
-        explanation: explanation.explained || promised ? explanation.text : `${guarantee} is not promised to this producer`,
+        explanation: explanation.explained || promised ? explanation.text : notPromisedBecause(send.rules.table.get(guarantee)?.reason ?? `${guarantee} is not promised`),
         configuration: configurationWords(send.rules),
       },
       [send.payload],
     );
   }
+}
+
+/** The why of a "not promised" reason, without the configuration words the anomaly carries anyway. */
+function notPromisedBecause(reason: string): string {
+  const colon = reason.lastIndexOf(": ");
+  return colon < 0 ? reason : reason.slice(colon + 2);
 }
 
 /** D10: the acknowledged offset is where the record is read. */

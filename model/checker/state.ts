@@ -492,8 +492,9 @@ export class CheckerState {
         faultEvents.push(since.index);
       }
     }
-    const isolated = alive.filter((broker) => alive.some((peer) => peer !== broker && (cutThroughout(broker, peer) || cutThroughout(peer, broker))));
-    if (isolated.length > 0) why.push(`${isolated.map((broker) => `broker-${broker}`).join(", ")} cut off from the other replicas`);
+    const cutLinks: string[] = [];
+    for (const broker of alive) for (const peer of alive) if (broker < peer && (cutThroughout(broker, peer) || cutThroughout(peer, broker))) cutLinks.push(`broker-${broker} and broker-${peer}`);
+    if (cutLinks.length > 0) why.push(`links cut between ${cutLinks.join(", ")}`);
     this.addCandidate(this.belowMinIsrCandidates, { id, partitionId, index: event.index, copies, replicas: replicas.length, minimum, why: why.join("; "), faultEvents });
   }
 }

@@ -5,6 +5,7 @@
 import type { ConfigMap, ConfigValue } from "../history/event.js";
 import { ConfigurationError } from "./error.js";
 import { keysByScope, type ConfigScope, type KeySpec } from "./keys.js";
+import { closestName } from "./closest.js";
 
 function allowedText(spec: KeySpec): string {
   const kind = spec.kind;
@@ -64,7 +65,10 @@ export function validateConfiguration(scope: ConfigScope, config: ConfigMap, whe
   for (const [key, value] of Object.entries(config)) {
     const spec = keys[key];
     if (spec === undefined) {
-      throw new ConfigurationError(where, key, value, `one of the ${scope} keys: ${Object.keys(keys).join(", ")}`, `unknown ${scope} key`);
+      // The closest key, not every key: a list of thirty hides the one that was meant.
+      const closest = closestName(key, Object.keys(keys));
+      const allowed = closest === undefined ? `one of the ${scope} keys: ${Object.keys(keys).join(", ")}` : `a ${scope} key; did you mean ${JSON.stringify(closest)}?`;
+      throw new ConfigurationError(where, key, value, allowed, `unknown ${scope} key`);
     }
     normalised[key] = normaliseValue(where, key, value, spec);
   }

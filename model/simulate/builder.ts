@@ -19,6 +19,8 @@ export interface BuilderSetup {
   readonly topics: readonly TopicDescription[];
   readonly clients: Readonly<Record<string, ClientDescription>>;
   readonly target?: string;
+  /** The client library that produced the history (header.client). */
+  readonly client?: { readonly name: string; readonly version: string };
 }
 
 export interface Acknowledgement {
@@ -44,6 +46,7 @@ export class HistoryBuilder {
       broker: setup.broker ?? {},
       topics: setup.topics,
       clients: setup.clients,
+      ...(setup.client === undefined ? {} : { client: setup.client }),
     };
   }
 
@@ -109,6 +112,15 @@ export class HistoryBuilder {
   nemesis(f: string, nodes: readonly string[]): number {
     this.event("nemesis", "invoke", f, { nodes });
     return this.event("nemesis", "info", f, { nodes });
+  }
+
+  /**
+   * A fault as the engine records it: the invocation says what the scenario asked for, only the
+   * completion names the nodes it actually hit (`[]` for a fault with no effect) and the links it cut.
+   */
+  fault(f: string, hit: readonly string[], cuts?: readonly (readonly [string, string])[]): number {
+    this.event("nemesis", "invoke", f, { description: `${f} as the scenario said it` });
+    return this.event("nemesis", "ok", f, { nodes: hit, ...(cuts === undefined ? {} : { cuts }) });
   }
 
   election(topic: string, partition: number, leader: number, epoch: number, unclean = false): number {

@@ -26,6 +26,13 @@ export interface CorrectLogOptions {
   readonly consumers: number;
   /** Records per final poll. */
   readonly finalBatch?: number;
+  /**
+   * Brokers in the cluster (3 by default). Every partition's replicas are brokers 1..replicationFactor,
+   * written into the header's assignment, so brokers above that hold no replica: their faults explain nothing.
+   */
+  readonly brokers?: number;
+  /** Faults logged after the final reads: too late to explain anything those reads showed. */
+  readonly afterFinalReads?: readonly Extract<CorrectLogStep, { op: "fault" }>[];
 }
 
 interface InFlight {
@@ -41,8 +48,10 @@ export function simulateCorrectLog(options: CorrectLogOptions, steps: Iterable<C
   options.producers.forEach((config, producer) => (clients[`producer-${producer}`] = { role: "producer", config }));
   for (let consumer = 0; consumer < options.consumers; consumer++) clients[`consumer-${consumer}`] = { role: "consumer", config: {} };
   clients["final-reader"] = { role: "reader", config: { "auto.offset.reset": "earliest" } };
+  const replicas = Array.from({ length: options.replicationFactor ?? 3 }, (_, index) => index + 1);
   const builder = new HistoryBuilder({
-    topics: [{ name: topic, partitions, replicationFactor: options.replicationFactor ?? 3, config: options.topicConfig ?? {} }],
+    brokers: Array.from({ length: Math.max(options.brokers ?? 3, replicas.length) }, (_, index) => index + 1),
+    topics: [{ name: topic, partitions, replicationFactor: replicas.length, config: options.topicConfig ?? {}, assignment: Array.from({ length: partitions }, () => replicas) }],
     clients,
   });
   const logs: ReadRecord[][] = Array.from({ length: partitions }, () => []);
@@ -84,7 +93,8 @@ export function simulateCorrectLog(options: CorrectLogOptions, steps: Iterable<C
       const process = `producer-${step.producer}`;
       const log = logs[send.partition] as ReadRecord[];
       const acks = String(options.producers[step.producer]?.acks ?? "all");
-      const refused = (acks === "all" || acks === "-1") && replicationFactor - down.size < minInsync;
+      const downReplicas = [...down].filter((broker) => broker <= replicationFactor).length;
+      const refused = (acks === "all" || acks === "-1") && replicationFactor - downReplicas < minInsync;
       const outcome: SendOutcome = refused && step.outcome === "ok" ? "fail" : step.outcome;
       const appended = outcome === "ok" || outcome === "info-written";
       const offset = log.length;
@@ -126,5 +136,6 @@ export function simulateCorrectLog(options: CorrectLogOptions, steps: Iterable<C
     }
   }
   builder.endOffsets(logs.map((log, partition) => ({ topic, partition, startOffset: 0, endOffset: log.length })));
+  for (const fault of options.afterFinalReads ?? []) builder.nemesis(fault.f, [`broker-${fault.broker}`]);
   return builder.build();
 }

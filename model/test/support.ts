@@ -1,5 +1,5 @@
 /** Shared helpers for the checker's tests: a one-topic setup and verdict lookups. */
-import type { Anomaly, AnomalyKind, ConfigMap, GuaranteeId, GuaranteeStatus, ImpliedCount, Verdict } from "../index.js";
+import type { Anomaly, AnomalyKind, ConfigMap, GuaranteeId, GuaranteeStatus, ImpliedCount, TopicDescription, Verdict } from "../index.js";
 import { HistoryBuilder, record } from "../simulate/builder.js";
 
 export { record };
@@ -11,11 +11,19 @@ export interface SetupOptions {
   readonly partitions?: number;
   readonly replicationFactor?: number;
   readonly assignment?: readonly (readonly number[])[];
+  /** Broker ids (1..3 by default). */
+  readonly brokers?: readonly number[];
+  /** header.client: the library that produced the history. */
+  readonly client?: { readonly name: string; readonly version: string };
+  /** Topics beside `t`. */
+  readonly otherTopics?: readonly TopicDescription[];
 }
 
 /** Topic `t`, brokers 1..3, producer-0 (given config), consumers consumer-0/1, final-reader. */
 export function setup(options: SetupOptions = {}): HistoryBuilder {
   return new HistoryBuilder({
+    ...(options.brokers === undefined ? {} : { brokers: options.brokers }),
+    ...(options.client === undefined ? {} : { client: options.client }),
     broker: options.broker ?? {},
     topics: [
       {
@@ -25,6 +33,7 @@ export function setup(options: SetupOptions = {}): HistoryBuilder {
         config: options.topic ?? { "min.insync.replicas": 2 },
         ...(options.assignment === undefined ? {} : { assignment: options.assignment }),
       },
+      ...(options.otherTopics ?? []),
     ],
     clients: {
       "producer-0": { role: "producer", config: options.producer ?? {} },

@@ -8,6 +8,10 @@ import type { GuaranteeId } from "../../model/verdict.js";
 import type { PlantedBug } from "../../engine/api.js";
 import { plantedBugs } from "../../engine/planted-bugs.js";
 import type { Scenario } from "../../chaos/scenario.js";
+import { didYouMean } from "../../model/config/closest.js";
+import { CounterexampleError, NotACounterexampleError, validateCounterexampleFields } from "./counterexample-fields.js";
+
+export { CounterexampleError, NotACounterexampleError } from "./counterexample-fields.js";
 
 export interface Counterexample {
   readonly kind: "kafka-harness-counterexample";
@@ -41,7 +45,10 @@ export const knownPlantedBugs = plantedBugNames;
 export function parsePlantedBugs(text: string): PlantedBug[] {
   const names = text.split(",").map((name) => name.trim()).filter((name) => name !== "");
   for (const name of names) {
-    if (!plantedBugNames.includes(name as PlantedBug)) throw new RangeError(`planted bug ${JSON.stringify(name)} is not allowed; allowed: ${plantedBugNames.join(", ")}`);
+    if (!plantedBugNames.includes(name as PlantedBug)) {
+      const hint = didYouMean(name, plantedBugNames);
+      throw new RangeError(`planted bug ${JSON.stringify(name)} is not allowed${hint === "" ? `; allowed: ${plantedBugNames.join(", ")}` : hint}`);
+    }
   }
   return names as PlantedBug[];
 }
@@ -51,18 +58,34 @@ export function isCounterexample(value: unknown): value is Counterexample {
   return typeof object === "object" && object !== null && object.kind === "kafka-harness-counterexample" && object.version === 1;
 }
 
+/** A history file's first line: its header says what it is (JSON Lines do not parse as one JSON value). */
+function looksLikeHistory(text: string): boolean {
+  const firstLine = text.slice(0, text.indexOf("\n") < 0 ? undefined : text.indexOf("\n"));
+  try {
+    const header = JSON.parse(firstLine) as { kind?: unknown } | null;
+    return typeof header === "object" && header !== null && header.kind === "kafka-harness-history";
+  } catch {
+    return false;
+  }
+}
+
+/** Reads and validates a counterexample file; throws CounterexampleError (bad input) naming file and field. */
 export async function readCounterexample(file: string): Promise<Counterexample> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw new CounterexampleError(file, "(file)", `cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  if (looksLikeHistory(text)) throw new NotACounterexampleError(file, "kind", "this is a history, not a counterexample: use `kafka-harness check <file>`");
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await readFile(file, "utf8"));
+    parsed = JSON.parse(text);
   } catch (error) {
-    throw new RangeError(`${file}: cannot read a counterexample (${(error as Error).message})`);
+    throw new CounterexampleError(file, "(file)", `not JSON (${(error as Error).message}); expected: a counterexample.json written by verify or a property`);
   }
-  if (!isCounterexample(parsed)) throw new RangeError(`${file}: kind must be "kafka-harness-counterexample" with version 1`);
-  if (parsed.target !== "engine" && parsed.target !== "kafka") throw new RangeError(`${file}: target ${JSON.stringify(parsed.target)} is not allowed; allowed: engine, kafka`);
-  parsePlantedBugs((parsed.plantedBugs ?? []).join(","));
-  if (!Array.isArray(parsed.violated)) throw new RangeError(`${file}: violated must be a list of guarantee ids`);
-  return parsed;
+  validateCounterexampleFields(file, parsed);
+  return parsed as Counterexample;
 }
 
 export function counterexampleToJson(counterexample: Counterexample): string {

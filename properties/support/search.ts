@@ -9,7 +9,7 @@ import type { GuaranteeId } from "../../model/verdict.js";
 import type { Scenario } from "../../chaos/scenario.js";
 import type { RunOptions, Target } from "../../adapters/target.js";
 import { allowedAnomalies, promisedViolations, runAndJudge, type JudgedRun } from "./judge.js";
-import { EnvironmentError } from "../../fixtures/cluster/environment-error.js";
+import { EnvironmentError } from "../../adapters/target.js";
 
 export type FailOn =
   /** A promised guarantee (among `guarantees`) is violated: a bug in the target. */
@@ -36,6 +36,11 @@ export interface SearchOptions {
   readonly onRun?: (run: JudgedRun, shrinking: boolean) => void;
   /** Passed to every target run (a Kafka target logs its phases there). */
   readonly runOptions?: RunOptions;
+  /**
+   * Stops the search between scenarios (Ctrl-C): no new scenario starts, the result says `aborted`.
+   * Also handed to the target's run (runOptions.signal), which stops a long run early.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface SearchResult {
@@ -46,6 +51,8 @@ export interface SearchResult {
   readonly seed: number;
   readonly path?: string;
   readonly interrupted: boolean;
+  /** True when `signal` stopped the search (interrupted is then true as well). */
+  readonly aborted: boolean;
   /** The shrunk failing run. */
   readonly counterexample?: JudgedRun;
   /** The first failing run, before shrinking (to say how much shrinking removed). */
@@ -66,14 +73,28 @@ export async function searchScenarios(options: SearchOptions): Promise<SearchRes
   let lastError: unknown;
   let shrinking = false;
   let environmentFailure: EnvironmentError | undefined;
+  const signal = options.signal;
+  const runOptions: RunOptions = signal === undefined ? (options.runOptions ?? {}) : { ...options.runOptions, signal };
+  // fast-check has no AbortSignal: a precondition failure that interrupts execution ends the run
+  // loop (and shrinking) as its own time limit does, without counting as a failure.
+  const stop = (): never => {
+    throw new fc.PreconditionFailure(true);
+  };
   const property = fc.asyncProperty(options.arbitrary, async (scenario) => {
     // The machine failed (no engine, a broker that never starts): shrinking would only try again, a
     // cluster start each time. Every later candidate fails at once with the same error.
     if (environmentFailure !== undefined) throw environmentFailure;
+    if (signal !== undefined) {
+      // The engine runs a scenario without yielding: let a pending SIGINT reach its handler first.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (signal.aborted) stop();
+    }
     let run: JudgedRun;
     try {
-      run = await runAndJudge(options.target, scenario, options.runOptions);
+      run = await runAndJudge(options.target, scenario, runOptions);
     } catch (error) {
+      // A run cut short by the abort is not a failure of the target.
+      if (signal?.aborted === true) stop();
       lastError = error;
       if (error instanceof EnvironmentError) environmentFailure = error;
       lastFailure = undefined;
@@ -103,6 +124,7 @@ export async function searchScenarios(options: SearchOptions): Promise<SearchRes
     seed: details.seed,
     ...(details.counterexamplePath === null ? {} : { path: details.counterexamplePath }),
     interrupted: details.interrupted,
+    aborted: signal?.aborted === true && details.interrupted,
     ...(details.failed && lastFailure !== undefined ? { counterexample: lastFailure } : {}),
     ...(details.failed && firstFailure !== undefined ? { firstFailure } : {}),
     ...(details.failed && lastError !== undefined ? { error: lastError } : {}),

@@ -113,6 +113,9 @@ export class VerdictTally {
     if (violated) this.violatingRuns++;
     const seen = new Set<string>();
     for (const defect of verdict.clientDefects) {
+      // A defect counts when it breaks, or implies a break of, a selected guarantee.
+      const selected = this.selected;
+      if (selected !== undefined && !selected.includes(defect.guarantee) && !(defect.implies ?? []).some((id) => selected.includes(id))) continue;
       const key = `${defect.client}\u0000${defect.kind}`;
       const entry = this.clientDefects.get(key) ?? { client: defect.client, kind: defect.kind, runs: 0, defects: 0, example: defect.message };
       entry.defects++;
