@@ -6,7 +6,7 @@
  * Needs Docker and the image (fixtures/kafka-image/build.sh). Run: npx vitest run -c vitest.kafka.config.ts
  * Histories land in runs/kafka-suite-<time>/; timings are printed.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Target } from "../../adapters/target.js";
@@ -155,7 +155,10 @@ describe("real Kafka", () => {
     const { verdict } = await run(noDuplicatesWithIdempotence);
     // Real Kafka promises D3 here; kafkajs 2.2.4 gives sequence numbers back after a timeout, which
     // shows up as lost acknowledged writes at another record's offset. Reported, not asserted.
-    say(`[kafka-suite] kafkajs idempotent producer: D3 ${status(verdict, "D3")}, lost ${verdict.counts["lost"] ?? 0}, duplicated ${verdict.counts["duplicated"] ?? 0}`);
+    say(`[kafka-suite] kafkajs idempotent producer: outcome ${verdict.outcome}, D3 ${status(verdict, "D3")}, client defects ${verdict.clientDefects.length}, lost ${verdict.counts["lost"] ?? 0}, duplicated ${verdict.counts["duplicated"] ?? 0}`);
     expect(verdict.counts["sends"] ?? 0).toBeGreaterThan(0);
+    // A defect the model recognises is charged to the client that produced the history, by version.
+    const kafkajs = (JSON.parse(readFileSync("node_modules/kafkajs/package.json", "utf8")) as { version: string }).version;
+    for (const defect of verdict.clientDefects) expect(defect.client).toBe(`kafkajs ${kafkajs}`);
   });
 });
