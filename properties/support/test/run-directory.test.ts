@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -29,6 +29,7 @@ describe("run directory", () => {
     expect(counterexample.violated).toEqual(saved.violated);
     expect(counterexample.fastCheck).toEqual({ seed: 5, path: "1:2" });
     expect(counterexample.historySha256).toBe(sha256(historyToJsonLines(run.history)));
+    await rm(out, { recursive: true, force: true });
   });
 
   test("a file that is not a counterexample is refused, naming what is expected", async () => {
