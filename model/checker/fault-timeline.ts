@@ -32,6 +32,10 @@ const upFaults = new Set(["restart", "resume"]);
 /** Faults that cut links (their `cuts` list says which); `heal` restores every link. */
 const cutFaults = new Set(["partition", "isolate", "isolate-leader", "split", "one-way", "bridge", "cut-client"]);
 
+function isClusterNode(node: string): boolean {
+  return /^(broker|controller)-\d+$/.test(node);
+}
+
 export function brokerIdOf(node: string): number | null {
   const match = /^broker-(\d+)$/.exec(node);
   return match === null ? null : Number(match[1]);
@@ -148,15 +152,21 @@ export class FaultTimeline {
     if (!disruptiveFaults.has(f)) return;
     this.faults++;
     const touched = new Set<number>();
-    for (const node of named ?? []) {
-      const id = brokerIdOf(node);
-      if (id !== null) touched.add(id);
-    }
-    for (const [from, to] of cuts) {
-      const fromId = brokerIdOf(from);
-      const toId = brokerIdOf(to);
-      if (fromId !== null) touched.add(fromId);
-      if (toId !== null) touched.add(toId);
+    if (cuts.length > 0) {
+      // A network fault touches a broker only through links to other cluster nodes: a client cut from
+      // a broker (cut-client) takes no leader away and stops no replication.
+      for (const [from, to] of cuts) {
+        if (!isClusterNode(from) || !isClusterNode(to)) continue;
+        const fromId = brokerIdOf(from);
+        const toId = brokerIdOf(to);
+        if (fromId !== null) touched.add(fromId);
+        if (toId !== null) touched.add(toId);
+      }
+    } else {
+      for (const node of named ?? []) {
+        const id = brokerIdOf(node);
+        if (id !== null) touched.add(id);
+      }
     }
     const index = last.index;
     if (named === undefined && cuts.length === 0) {
