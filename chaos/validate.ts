@@ -28,29 +28,51 @@ function isInteger(value: unknown, min: number, max: number): value is number {
   return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
 }
 
+type Problem = (field: string, value: unknown, allowed: string) => void;
+
+/** What the checks of later phases need from earlier ones: the declared topics and clients. */
+interface Declared {
+  readonly partitionsByTopic: ReadonlyMap<string, number>;
+  readonly roles: ReadonlyMap<string, "producer" | "consumer">;
+  readonly nodes: ReadonlySet<string>;
+}
+
 export function validateScenarioShape(scenario: Scenario, supportedFaults: ReadonlySet<FaultKind>): ScenarioProblem[] {
   const problems: ScenarioProblem[] = [];
-  const problem = (field: string, value: unknown, allowed: string): void => {
+  const problem: Problem = (field, value, allowed) => {
     problems.push({ field, value, allowed });
   };
-
   if (typeof scenario.name !== "string" || scenario.name.length === 0) problem("name", scenario.name, "a non-empty string");
   if (!isInteger(scenario.seed, 0, 0xffff_ffff)) problem("seed", scenario.seed, "an integer in 0..4294967295");
+  validateCluster(scenario, problem);
+  const declared: Declared = { partitionsByTopic: validateTopics(scenario, problem), roles: validateClients(scenario, problem), nodes: new Set(clusterNodes(scenario.cluster)) };
+  validateSteps(scenario, declared, supportedFaults, problem);
+  if (!isInteger(scenario.finale.quietMs, 0, scenarioBounds.quietMs)) problem("finale.quietMs", scenario.finale.quietMs, `an integer number of ms in 0..${scenarioBounds.quietMs}`);
+  return problems;
+}
+
+function validateCluster(scenario: Scenario, problem: Problem): void {
   const cluster = scenario.cluster;
   if (!isInteger(cluster.brokers, 1, scenarioBounds.brokers)) problem("cluster.brokers", cluster.brokers, `an integer in 1..${scenarioBounds.brokers}`);
   if (!isInteger(cluster.controllers, 0, scenarioBounds.controllers)) problem("cluster.controllers", cluster.controllers, `an integer in 0..${scenarioBounds.controllers}`);
   if (typeof cluster.kafkaVersion !== "string" || !/^\d+\.\d+/.test(cluster.kafkaVersion)) problem("cluster.kafkaVersion", cluster.kafkaVersion, 'a version such as "4.1"');
+}
 
+function validateTopics(scenario: Scenario, problem: Problem): Map<string, number> {
   const partitionsByTopic = new Map<string, number>();
+  const brokers = scenario.cluster.brokers;
   scenario.topics.forEach((topic, index) => {
     if (typeof topic.name !== "string" || !/^[A-Za-z0-9._-]{1,249}$/.test(topic.name)) problem(`topics[${index}].name`, topic.name, "1-249 characters of [A-Za-z0-9._-]");
     else if (partitionsByTopic.has(topic.name)) problem(`topics[${index}].name`, topic.name, "a name no other topic has");
     if (!isInteger(topic.partitions, 1, scenarioBounds.partitions)) problem(`topics[${index}].partitions`, topic.partitions, `an integer in 1..${scenarioBounds.partitions}`);
-    if (!isInteger(topic.replicationFactor, 1, Math.max(1, cluster.brokers))) problem(`topics[${index}].replicationFactor`, topic.replicationFactor, `an integer in 1..${cluster.brokers} (the broker count)`);
+    if (!isInteger(topic.replicationFactor, 1, Math.max(1, brokers))) problem(`topics[${index}].replicationFactor`, topic.replicationFactor, `an integer in 1..${brokers} (the broker count)`);
     partitionsByTopic.set(topic.name, topic.partitions);
   });
   if (scenario.topics.length === 0) problem("topics", scenario.topics, "at least one topic");
+  return partitionsByTopic;
+}
 
+function validateClients(scenario: Scenario, problem: Problem): Map<string, "producer" | "consumer"> {
   const roles = new Map<string, "producer" | "consumer">();
   if (scenario.clients.length > scenarioBounds.clients) problem("clients", scenario.clients.length, `at most ${scenarioBounds.clients} clients`);
   scenario.clients.forEach((client, index) => {
@@ -60,10 +82,12 @@ export function validateScenarioShape(scenario: Scenario, supportedFaults: Reado
     if (client.role !== "producer" && client.role !== "consumer") problem(`clients[${index}].role`, client.role, '"producer" or "consumer"');
     roles.set(client.id, client.role);
   });
+  return roles;
+}
 
-  const nodes = new Set(clusterNodes(cluster));
+function validateSteps(scenario: Scenario, declared: Declared, supportedFaults: ReadonlySet<FaultKind>, problem: Problem): void {
+  const { partitionsByTopic, roles } = declared;
   const clientIds = [...roles.keys()];
-  const knownNodes = (): string => [...nodes, ...clientIds].join(", ");
   const sendValues = new Set<string>();
   let previousAt = 0;
   if (scenario.steps.length > scenarioBounds.steps) problem("steps", scenario.steps.length, `at most ${scenarioBounds.steps} steps`);
@@ -108,31 +132,27 @@ export function validateScenarioShape(scenario: Scenario, supportedFaults: Reado
         if (!isInteger(step.offset, 0, Number.MAX_SAFE_INTEGER)) problem(`steps[${index}].offset`, step.offset, "a non-negative integer");
         break;
       case "fault":
-        validateFault(index, step.fault);
+        if (!supportedFaults.has(step.fault.kind)) problem(`steps[${index}].fault.kind`, step.fault.kind, `a fault this target supports: ${[...supportedFaults].join(", ")}`);
+        else validateFault(index, step.fault, declared, (field, topic, partition) => checkPartition(index, field, topic, partition), problem);
         break;
       default:
         problem(`steps[${index}].op`, (step as { op: unknown }).op, "send, poll, assign, seek, fault");
     }
   });
+}
 
-  function validateFault(index: number, fault: Fault): void {
-    if (!supportedFaults.has(fault.kind)) {
-      problem(`steps[${index}].fault.kind`, fault.kind, `a fault this target supports: ${[...supportedFaults].join(", ")}`);
-      return;
-    }
-    if (fault.kind === "isolate-leader" || fault.kind === "kill-leader") checkPartition(index, "fault.", fault.topic, fault.partition);
-    for (const node of nodesNamedBy(fault)) {
-      const isClient = roles.has(node);
-      if (!nodes.has(node) && !isClient) problem(`steps[${index}].fault`, node, `a node of this scenario: ${knownNodes()}`);
-    }
-    if (fault.kind === "cut-client") {
-      if (!roles.has(fault.client)) problem(`steps[${index}].fault.client`, fault.client, `a client: ${clientIds.join(", ")}`);
-      if (!nodes.has(fault.node)) problem(`steps[${index}].fault.node`, fault.node, `a cluster node: ${[...nodes].join(", ")}`);
-    } else if (fault.kind !== "one-way" && fault.kind !== "bridge" && fault.kind !== "split") {
-      for (const node of nodesNamedBy(fault)) if (roles.has(node)) problem(`steps[${index}].fault`, node, `a cluster node: ${[...nodes].join(", ")}`);
-    }
+/** A supported fault names nodes of this scenario, and clients only where the fault is about clients. */
+function validateFault(index: number, fault: Fault, declared: Declared, checkPartition: (field: string, topic: string, partition: number) => void, problem: Problem): void {
+  const { roles, nodes } = declared;
+  const clientIds = [...roles.keys()];
+  if (fault.kind === "isolate-leader" || fault.kind === "kill-leader") checkPartition("fault.", fault.topic, fault.partition);
+  for (const node of nodesNamedBy(fault)) {
+    if (!nodes.has(node) && !roles.has(node)) problem(`steps[${index}].fault`, node, `a node of this scenario: ${[...nodes, ...clientIds].join(", ")}`);
   }
-
-  if (!isInteger(scenario.finale.quietMs, 0, scenarioBounds.quietMs)) problem("finale.quietMs", scenario.finale.quietMs, `an integer number of ms in 0..${scenarioBounds.quietMs}`);
-  return problems;
+  if (fault.kind === "cut-client") {
+    if (!roles.has(fault.client)) problem(`steps[${index}].fault.client`, fault.client, `a client: ${clientIds.join(", ")}`);
+    if (!nodes.has(fault.node)) problem(`steps[${index}].fault.node`, fault.node, `a cluster node: ${[...nodes].join(", ")}`);
+  } else if (fault.kind !== "one-way" && fault.kind !== "bridge" && fault.kind !== "split") {
+    for (const node of nodesNamedBy(fault)) if (roles.has(node)) problem(`steps[${index}].fault`, node, `a cluster node: ${[...nodes].join(", ")}`);
+  }
 }

@@ -36,7 +36,8 @@ export const plantedBugs: readonly PlantedBugDescription[] = [
   },
   {
     id: "early-ack",
-    breaks: ["D2"],
+    // Acknowledging before the ISR has the record also acknowledges while the ISR is below min.insync.replicas.
+    breaks: ["D2", "D5"],
     does: "acks=all is acknowledged as soon as the leader appended (as acks=1 would), before the ISR has the record.",
   },
   {

@@ -22,5 +22,6 @@ export { promises, promiseTable, type GuaranteeConfiguration, type Promises, typ
 export { presets, type Preset } from "./config/presets.js";
 export { guaranteeCatalogue, catalogueEntry, type GuaranteeEntry, type GuaranteeFamily } from "./catalogue.js";
 export { murmur2, toPositive, partitionForKey } from "./partitioner/murmur2.js";
-export { formatVerdictTable } from "./format.js";
+export { formatVerdictTable, outcomeSentences } from "./format.js";
+export { formatTime } from "./checker/fault-timeline.js";
 export { promisesTableMarkdown } from "./config/promises-table.js";

@@ -97,7 +97,7 @@ export class EngineTarget implements Target {
     const header = buildHeader(scenario, simulation);
     const driver = new ClientDriver(simulation, recorder);
     for (const client of scenario.clients) driver.create(client);
-    const nemesis = new EngineNemesis(simulation, clusterNodes(scenario.cluster));
+    const nemesis = new EngineNemesis(simulation, clusterNodes(scenario.cluster), scenario.clients.map((client) => client.id));
 
     const start = simulation.nowMs;
     for (const step of scenario.steps) {
@@ -116,7 +116,7 @@ export class EngineTarget implements Target {
     if (options.signal?.aborted) throw new Error("run aborted");
 
     // Finale: heal, resume, restart; a quiet phase; let clients finish; then read everything.
-    const finale = [{ kind: "heal" as const }, ...nemesis.pausedNodes.map((node) => ({ kind: "resume" as const, node })), ...nemesis.downNodes.map((node) => ({ kind: "restart" as const, node }))];
+    const finale = nemesis.finale();
     for (const fault of finale) {
       const f = nemesisFunction(fault);
       recorder.record("nemesis", "invoke", f, { description: `finale: ${describeFault(fault)}` });

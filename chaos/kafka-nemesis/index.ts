@@ -1,7 +1,8 @@
 /**
- * Applies the fault vocabulary (chaos/fault.ts) to a container cluster and records each fault as a
- * nemesis operation with its real time: an `invoke` when the fault starts and an `ok` once it took
- * effect (`info` when applying it failed), naming the nodes it hit (leader faults name the leader they resolved to).
+ * Kafka's executor of the fault planner (chaos/nemesis/planner.ts): the planner decides what a fault
+ * does and what to record, as it does for the engine; this applies its actions to a container cluster
+ * and records each fault as a nemesis operation with its real time: an `invoke` when the fault starts
+ * and an `ok` once it took effect (`info` when applying it failed).
  *
  * Power loss cannot be applied to containers: a SIGKILLed container keeps the host's page cache, and
  * dropping only the container's unflushed pages is not possible from outside. It is refused.
@@ -11,10 +12,11 @@ import { allFaultKinds } from "../fault.js";
 import type { NemesisValue } from "../../model/history/event.js";
 import { describeFault, nemesisFunction } from "../describe-fault.js";
 import type { ClusterControl } from "./cluster-control.js";
-import { linksCutBy, type Link } from "./links.js";
+import type { Link } from "../nemesis/links.js";
+import { FaultPlanner, needsLeader, type NemesisAction, type ResolvedLeader } from "../nemesis/planner.js";
 
 export type { ClusterControl } from "./cluster-control.js";
-export { linksCutBy, type Link } from "./links.js";
+export { linksCutBy, type Link } from "../nemesis/links.js";
 
 /** Every fault but power loss: a container cannot lose its page cache (the kernel's is shared). */
 export const kafkaSupportedFaults: ReadonlySet<FaultKind> = new Set<FaultKind>(allFaultKinds.filter((kind) => kind !== "power-loss"));
@@ -32,14 +34,14 @@ export interface KafkaNemesisOptions {
 }
 
 export class KafkaNemesis {
-  private readonly down = new Set<NodeName>();
-  private readonly paused = new Set<NodeName>();
-  private readonly cuts: Link[] = [];
+  private readonly planner: FaultPlanner;
 
-  constructor(private readonly options: KafkaNemesisOptions) {}
+  constructor(private readonly options: KafkaNemesisOptions) {
+    this.planner = new FaultPlanner(options.cluster.nodeNames);
+  }
 
   get state(): { down: NodeName[]; paused: NodeName[]; cuts: Link[] } {
-    return { down: [...this.down], paused: [...this.paused], cuts: [...this.cuts] };
+    return { down: [...this.planner.downNodes], paused: [...this.planner.pausedNodes], cuts: [...this.planner.cutLinks] };
   }
 
   /** Applies one fault and records it. Refuses faults the container cluster cannot apply. */
@@ -50,10 +52,13 @@ export class KafkaNemesis {
     const description = describeFault(fault);
     const operation = this.options.log.invoke(nemesisFunction(fault), { description });
     try {
-      const result = await this.perform(fault, description);
+      const leader = needsLeader(fault) ? await this.resolveLeader(fault.topic, fault.partition) : undefined;
+      const plan = this.planner.plan(fault, leader);
+      for (const action of plan.actions) await this.perform(action);
       // ok: the fault was applied, or had nothing to act on (said in the description), as on the engine.
-      operation.complete("ok", result.value);
-      return result.value;
+      const value = fault.kind === "cut-client" ? { ...plan.value, description: `${plan.value.description} (the container network cuts every harness client from ${fault.node})` } : plan.value;
+      operation.complete("ok", value);
+      return value;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       operation.complete("info", { description: `${description} FAILED: ${message}` }, "NEMESIS_ERROR");
@@ -61,139 +66,52 @@ export class KafkaNemesis {
     }
   }
 
-  /**
-   * The finale's restoration: heal every link, resume every paused node, start every down node, each
-   * recorded. Returns the nodes it touched.
-   */
+  /** The finale's restoration: heal every link, resume every paused node, start every down node, each recorded. */
   async restoreAll(): Promise<void> {
-    await this.apply({ kind: "heal" });
-    for (const node of [...this.paused]) await this.apply({ kind: "resume", node });
-    for (const node of [...this.down]) await this.apply({ kind: "restart", node });
-  }
-
-  private requireNode(node: NodeName, key: string): void {
-    if (!this.options.cluster.nodeNames.includes(node)) {
-      throw new Error(`${key}: node '${node}' is not in the cluster; allowed: ${this.options.cluster.nodeNames.join(", ")}`);
-    }
+    for (const fault of this.planner.finale()) await this.apply(fault);
   }
 
   /**
    * The leader's node, or why none was found. A metadata request that times out (the cluster is busy
    * electing, a broker is paused) is not a failure of the fault: nothing is hit, and the history says why.
    */
-  private async resolveLeader(topic: string, partition: number): Promise<{ node: NodeName | null; why: string }> {
+  private async resolveLeader(topic: string, partition: number): Promise<ResolvedLeader> {
     try {
       const leader = await this.options.leaderOf(topic, partition);
-      return leader === null ? { node: null, why: "no leader" } : { node: `broker-${leader}`, why: "" };
+      return leader === null ? { node: null, why: "the partition has no leader" } : { node: `broker-${leader}`, why: "" };
     } catch (error) {
       return { node: null, why: `leader unknown (${error instanceof Error ? error.message : String(error)})` };
     }
   }
 
-  private async killNode(node: NodeName): Promise<void> {
-    // A frozen container cannot receive the kill: thaw it first so SIGKILL lands at once.
-    if (this.paused.has(node)) {
-      await this.options.cluster.resume(node);
-      this.paused.delete(node);
-    }
-    await this.options.cluster.kill(node);
-    this.down.add(node);
-  }
-
-  private async cutLinks(links: readonly Link[]): Promise<void> {
-    for (const [from, to] of links) {
-      await this.options.cluster.cut(from, to);
-      this.cuts.push([from, to]);
-    }
-  }
-
-  private async perform(fault: Fault, description: string): Promise<{ value: NemesisValue }> {
+  private async perform(action: NemesisAction): Promise<void> {
     const { cluster } = this.options;
-    switch (fault.kind) {
-      case "kill": {
-        this.requireNode(fault.node, "kill.node");
-        await this.killNode(fault.node);
-        return { value: { nodes: [fault.node], description } };
-      }
-      case "kill-leader": {
-        const { node: leader, why } = await this.resolveLeader(fault.topic, fault.partition);
-        if (leader === null) return { value: { nodes: [], description: `${description}: ${why}, nothing killed` } };
-        await this.killNode(leader);
-        return { value: { nodes: [leader], description: `${description}: ${leader}` } };
-      }
-      case "stop": {
-        this.requireNode(fault.node, "stop.node");
-        if (this.paused.has(fault.node)) {
-          await cluster.resume(fault.node);
-          this.paused.delete(fault.node);
-        }
-        await cluster.stop(fault.node);
-        this.down.add(fault.node);
-        return { value: { nodes: [fault.node], description } };
-      }
-      case "restart": {
-        this.requireNode(fault.node, "restart.node");
-        if (!this.down.has(fault.node)) {
-          return { value: { nodes: [fault.node], description: `${description}: already running, nothing done` } };
-        }
-        await cluster.start(fault.node);
-        this.down.delete(fault.node);
-        return { value: { nodes: [fault.node], description } };
-      }
-      case "pause": {
-        this.requireNode(fault.node, "pause.node");
-        if (this.down.has(fault.node) || this.paused.has(fault.node)) {
-          return { value: { nodes: [fault.node], description: `${description}: not running, nothing done` } };
-        }
-        await cluster.pause(fault.node);
-        this.paused.add(fault.node);
-        return { value: { nodes: [fault.node], description } };
-      }
-      case "resume": {
-        this.requireNode(fault.node, "resume.node");
-        if (!this.paused.has(fault.node)) {
-          return { value: { nodes: [fault.node], description: `${description}: not paused, nothing done` } };
-        }
-        await cluster.resume(fault.node);
-        this.paused.delete(fault.node);
-        return { value: { nodes: [fault.node], description } };
-      }
-      case "isolate-leader": {
-        const { node: leader, why } = await this.resolveLeader(fault.topic, fault.partition);
-        if (leader === null) return { value: { nodes: [], cuts: [], description: `${description}: ${why}, nothing cut` } };
-        const links = linksCutBy(fault, cluster.nodeNames, leader);
-        await this.cutLinks(links);
-        return { value: { nodes: [leader], cuts: links, description: `${description}: ${leader}` } };
-      }
-      case "isolate":
-      case "split":
-      case "one-way":
-      case "bridge": {
-        const links = linksCutBy(fault, cluster.nodeNames);
-        await this.cutLinks(links);
-        const nodes = [...new Set(links.flat())];
-        return { value: { nodes, cuts: links, description } };
-      }
-      case "cut-client": {
-        this.requireNode(fault.node, "cut-client.node");
-        await cluster.cutClients(fault.node);
-        const links: Link[] = [
-          [fault.client, fault.node],
-          [fault.node, fault.client],
-        ];
-        this.cuts.push(...links);
-        // Every harness client shares the host's address, so the cut reaches all of them: say so.
-        return {
-          value: { nodes: [fault.client, fault.node], cuts: links, description: `${description} (the container network cuts every harness client from ${fault.node})` },
-        };
-      }
-      case "heal": {
-        await cluster.heal();
-        this.cuts.length = 0;
-        return { value: { nodes: [], description } };
-      }
+    switch (action.kind) {
+      case "kill":
+      case "stop":
+        // A frozen container cannot receive the signal: thaw it first so it lands at once.
+        if (action.wasPaused) await cluster.resume(action.node);
+        return action.kind === "kill" ? cluster.kill(action.node) : cluster.stop(action.node);
       case "power-loss":
         throw new Error("fault kind 'power-loss' is not supported on the Kafka target");
+      case "restart":
+        return cluster.start(action.node);
+      case "pause":
+        return cluster.pause(action.node);
+      case "resume":
+        return cluster.resume(action.node);
+      case "cut":
+        for (const [from, to] of action.links) {
+          // Every harness client shares the host's address: one client's link cannot be cut alone.
+          if (!cluster.nodeNames.includes(from) || !cluster.nodeNames.includes(to)) throw new Error(`cannot cut ${from} -> ${to} on Kafka: a network fault between one client and a broker is cut-client's (which cuts every harness client)`);
+          await cluster.cut(from, to);
+        }
+        return;
+      case "cut-client":
+        // Every harness client shares the host's address: the cut reaches all of them (the description says so).
+        return cluster.cutClients(action.node);
+      case "heal":
+        return cluster.heal();
     }
   }
 }

@@ -116,6 +116,7 @@ export class PartitionReplica {
   }
 
   private becomeLeader(state: PartitionRecord): void {
+    assert(state.leaderEpoch >= this.leaderEpoch, `${this.name}: leader epoch ${state.leaderEpoch} below the current ${this.leaderEpoch} (epochs only grow)`);
     this.generation++;
     this.failParkedFetches();
     this.role = "leader";
@@ -141,6 +142,7 @@ export class PartitionReplica {
   }
 
   private becomeFollower(state: PartitionRecord): void {
+    assert(state.leaderEpoch >= this.leaderEpoch, `${this.name}: leader epoch ${state.leaderEpoch} below the current ${this.leaderEpoch} (epochs only grow)`);
     this.generation++;
     this.failPendingProduces("NOT_LEADER_OR_FOLLOWER");
     this.failParkedFetches();
@@ -272,6 +274,8 @@ export class PartitionReplica {
       }
     }
     if (next <= this.highWatermark) return;
+    // A leader's high watermark only grows, and never passes its log end.
+    assert(next <= this.log.logEndOffset, `${this.name}: high watermark ${next} past the log end ${this.log.logEndOffset}`);
     this.highWatermark = next;
     this.host.trace(`high watermark ${this.name} ${next}`);
     this.completePendingProduces();
@@ -436,6 +440,7 @@ export class PartitionReplica {
     else if (fetchOffset >= follower.lastFetchLeaderLogEndOffset) follower.lastCaughtUpTimeMs = Math.max(follower.lastCaughtUpTimeMs, follower.lastFetchTimeMs);
     follower.lastFetchLeaderLogEndOffset = leaderEnd;
     follower.lastFetchTimeMs = now;
+    assert(fetchOffset <= leaderEnd, `${this.name}: follower ${replica} fetches at ${fetchOffset}, past the leader's log end ${leaderEnd}`);
     follower.logEndOffset = fetchOffset;
     this.maybeExpandIsr(replica, follower);
     this.maybeAdvanceHighWatermark();
@@ -524,6 +529,7 @@ export class PartitionReplica {
     }
     const highWatermark = Math.min(response.highWatermark, this.log.logEndOffset);
     if (highWatermark > this.highWatermark) this.highWatermark = highWatermark;
+    assert(this.highWatermark <= this.log.logEndOffset, `${this.name}: follower high watermark ${this.highWatermark} past its log end ${this.log.logEndOffset}`);
     this.sendFetch();
   }
 
@@ -544,8 +550,11 @@ export class PartitionReplica {
 
   private truncate(offset: number, reason: string): void {
     const before = this.log.logEndOffset;
+    // Truncation only removes a suffix: its point lies within the log.
+    assert(offset >= 0 && offset <= before, `${this.name}: truncation to ${offset} outside the log [0, ${before}] (${reason})`);
     this.log.truncateTo(offset);
     if (this.highWatermark > offset) this.highWatermark = offset;
+    assert(this.log.logEndOffset === offset && this.highWatermark <= offset, `${this.name}: after truncating to ${offset} the log ends at ${this.log.logEndOffset}, high watermark ${this.highWatermark}`);
     if (offset < before) {
       this.producers.rebuild(this.log);
       this.host.trace(`truncate ${this.name} ${before} -> ${offset} (${reason})`);

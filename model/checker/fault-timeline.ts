@@ -32,10 +32,17 @@ const upFaults = new Set(["restart", "resume"]);
 /** Faults that cut links (their `cuts` list says which); `heal` restores every link. */
 const cutFaults = new Set(["partition", "isolate", "isolate-leader", "split", "one-way", "bridge", "cut-client"]);
 
+function isClusterNode(node: string): boolean {
+  return /^(broker|controller)-\d+$/.test(node);
+}
+
 export function brokerIdOf(node: string): number | null {
   const match = /^broker-(\d+)$/.exec(node);
   return match === null ? null : Number(match[1]);
 }
+
+/** How many overlapping spans a query looks past (bounded: a loop over every fault would not be linear). */
+const maxOverlapScanned = 64;
 
 /** Occurrences sorted by time; `firstEndingFrom(t)` finds the earliest one still in effect at t or later. */
 class OccurrenceList {
@@ -59,8 +66,13 @@ class OccurrenceList {
       if ((items[middle] as Occurrence).end < after) low = middle + 1;
       else high = middle;
     }
-    const found = items[low];
-    return found !== undefined && found.start <= before ? found : null;
+    // Ends are sorted (completions come in history order); starts nearly so, but overlapping faults
+    // of different kinds may complete out of invocation order: look a few further for an earlier start.
+    for (let position = low, scanned = 0; position < items.length && scanned < maxOverlapScanned; position++, scanned++) {
+      const found = items[position] as Occurrence;
+      if (found.start <= before) return found;
+    }
+    return null;
   }
 }
 
@@ -68,10 +80,6 @@ function earliest(current: Occurrence | null, candidate: Occurrence | null): Occ
   if (candidate === null) return current;
   if (current === null || candidate.start < current.start) return candidate;
   return current;
-}
-
-interface PendingFault {
-  readonly event: HistoryEvent;
 }
 
 export interface ElectionOccurrence extends Occurrence {
@@ -95,9 +103,8 @@ export class FaultTimeline {
   private readonly leaderChangesByPartition: OccurrenceList[];
   private readonly uncleanByPartition: OccurrenceList[];
   private readonly lastElectionByPartition: (ElectionOccurrence | undefined)[];
-  /** Nemesis invocations waiting for their completion, first in, first out. */
-  private readonly pending: PendingFault[] = [];
-  private pendingHead = 0;
+  /** Nemesis invocations waiting for their completion, by event index (the pairing says which completes which). */
+  private readonly pending = new Map<number, HistoryEvent>();
   /** True once any observer event was seen: then elections explain leader changes precisely. */
   observed = false;
   faults = 0;
@@ -113,26 +120,25 @@ export class FaultTimeline {
     this.lastElectionByPartition = new Array<ElectionOccurrence | undefined>(partitionCount).fill(undefined);
   }
 
-  /** One nemesis event: an invocation opens a fault, its completion closes it into a span. */
-  recordNemesis(event: HistoryEvent): void {
+  /**
+   * One nemesis event: an invocation opens a fault, its completion (paired by the history's pairing,
+   * `invoke`; absent for a lone completion) closes it into a span.
+   */
+  recordNemesis(event: HistoryEvent, invoke: HistoryEvent | undefined): void {
     if (event.type === "invoke") {
-      this.pending.push({ event });
+      this.pending.set(event.index, event);
       // Conservatively up from a restart's first event: a broker restarting may already fetch.
       if (upFaults.has(event.f)) this.markUp(nodesOf(event));
       return;
     }
-    const invoke = this.pending[this.pendingHead]?.event;
-    if (invoke !== undefined) this.pendingHead++;
+    if (invoke !== undefined) this.pending.delete(invoke.index);
     this.closeFault(invoke, event);
   }
 
   /** Faults still open when the history ends took effect at some unknown time: open-ended spans. */
   finish(): void {
-    while (this.pendingHead < this.pending.length) {
-      const invoke = (this.pending[this.pendingHead] as PendingFault).event;
-      this.pendingHead++;
-      this.closeFault(invoke, undefined);
-    }
+    for (const invoke of [...this.pending.values()].sort((left, right) => left.index - right.index)) this.closeFault(invoke, undefined);
+    this.pending.clear();
   }
 
   private closeFault(invoke: HistoryEvent | undefined, completion: HistoryEvent | undefined): void {
@@ -148,15 +154,21 @@ export class FaultTimeline {
     if (!disruptiveFaults.has(f)) return;
     this.faults++;
     const touched = new Set<number>();
-    for (const node of named ?? []) {
-      const id = brokerIdOf(node);
-      if (id !== null) touched.add(id);
-    }
-    for (const [from, to] of cuts) {
-      const fromId = brokerIdOf(from);
-      const toId = brokerIdOf(to);
-      if (fromId !== null) touched.add(fromId);
-      if (toId !== null) touched.add(toId);
+    if (cuts.length > 0) {
+      // A network fault touches a broker only through links to other cluster nodes: a client cut from
+      // a broker (cut-client) takes no leader away and stops no replication.
+      for (const [from, to] of cuts) {
+        if (!isClusterNode(from) || !isClusterNode(to)) continue;
+        const fromId = brokerIdOf(from);
+        const toId = brokerIdOf(to);
+        if (fromId !== null) touched.add(fromId);
+        if (toId !== null) touched.add(toId);
+      }
+    } else {
+      for (const node of named ?? []) {
+        const id = brokerIdOf(node);
+        if (id !== null) touched.add(id);
+      }
     }
     const index = last.index;
     if (named === undefined && cuts.length === 0) {

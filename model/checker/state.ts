@@ -219,7 +219,7 @@ export class CheckerState {
     this.counts.events++;
     const process = event.process;
     if (process === nemesisProcess) {
-      this.faults.recordNemesis(event);
+      this.faults.recordNemesis(event, this.eventAt(invokeIndex));
       return;
     }
     if (process === observerProcess) {

@@ -176,85 +176,93 @@ export class OperationPairer {
     this.count++;
     const state = this.stateOf(event, index);
     if (state === undefined) return false;
-    const process = event.process;
     if (event.time < state.lastTime) {
-      return this.fail(index, "time", `time ${event.time} goes backwards for process '${process}' (its previous event was at ${state.lastTime})`);
+      return this.fail(index, "time", `time ${event.time} goes backwards for process '${event.process}' (its previous event was at ${state.lastTime})`);
     }
     state.lastTime = event.time;
-    if (process === observerProcess) return true;
+    if (event.process === observerProcess) return true;
+    const send = event.f === "send" && state.client;
+    if (event.type === "invoke") return send ? this.invokeSend(event, index, state) : this.invokeOther(event, index, state);
+    return send ? this.completeSend(event, index, state) : this.completeOther(event, index, state);
+  }
 
-    if (event.type === "invoke") {
-      if (event.f === "send" && state.client) {
-        const payload = payloadOf(event);
-        if (payload === undefined) return this.fail(index, "value.value", "a send invocation needs its payload");
-        const send = this.sends;
-        const earlierSend = this.sentPayloads.add(payload);
-        if (earlierSend >= 0) {
-          const earlier = this.sendRows[earlierSend * rowFields + invokeIndexField] as number;
-          return this.fail(index, "value.value", `payload '${payload}' was already sent on line ${lineOfEvent(earlier)}; every send needs a unique value`);
-        }
-        this.sends++;
-        if ((send + 1) * rowFields > this.sendRows.length) this.sendRows = growInt32(this.sendRows, (send + 1) * rowFields);
-        const value = event.value as SendValue;
-        const row = send * rowFields;
-        const rows = this.sendRows;
-        rows[row + invokeIndexField] = index;
-        rows[row + processField] = state.number;
-        rows[row + topicField] = this.topicNumber(value.topic);
-        rows[row + explicitPartitionField] = value.partition ?? -1;
-        rows[row + completedField] = 0;
-        this.sendOf[index] = send;
-        state.sends.push(send);
-      } else {
-        const queue = state.openOther.get(event.f);
-        if (queue === undefined) state.openOther.set(event.f, [index]);
-        else queue.push(index);
-      }
-      return true;
+  /** A send invocation: a new send number, its row, and its payload in the index (payloads are unique). */
+  private invokeSend(event: HistoryEvent, index: number, state: ProcessState): boolean {
+    const payload = payloadOf(event);
+    if (payload === undefined) return this.fail(index, "value.value", "a send invocation needs its payload");
+    const send = this.sends;
+    const earlierSend = this.sentPayloads.add(payload);
+    if (earlierSend >= 0) {
+      const earlier = this.sendRows[earlierSend * rowFields + invokeIndexField] as number;
+      return this.fail(index, "value.value", `payload '${payload}' was already sent on line ${lineOfEvent(earlier)}; every send needs a unique value`);
     }
+    this.sends++;
+    if ((send + 1) * rowFields > this.sendRows.length) this.sendRows = growInt32(this.sendRows, (send + 1) * rowFields);
+    const value = event.value as SendValue;
+    const row = send * rowFields;
+    const rows = this.sendRows;
+    rows[row + invokeIndexField] = index;
+    rows[row + processField] = state.number;
+    rows[row + topicField] = this.topicNumber(value.topic);
+    rows[row + explicitPartitionField] = value.partition ?? -1;
+    rows[row + completedField] = 0;
+    this.sendOf[index] = send;
+    state.sends.push(send);
+    return true;
+  }
 
-    // A completion: find its invocation.
-    if (event.f === "send" && state.client) {
-      const rows = this.sendRows;
-      const payload = payloadOf(event);
-      let send: number;
-      if (payload !== undefined) {
-        // Acks mostly come back in send order, and the head of the queue is the oldest open send
-        // (every completion advances it): comparing its payload spares a lookup in the table of all.
-        const oldest = state.sendsHead < state.sends.length ? (state.sends[state.sendsHead] as number) : -1;
-        const candidate = oldest >= 0 && this.sentPayloads.payloads[oldest] === payload ? oldest : this.sentPayloads.get(payload);
-        if (candidate < 0 || rows[candidate * rowFields + completedField] === 1 || rows[candidate * rowFields + processField] !== state.number) {
-          return this.fail(index, "value.value", `no open send of payload '${payload}' by process '${process}' to complete`);
-        }
-        send = candidate;
-      } else {
-        this.advanceSends(state);
-        if (state.sendsHead >= state.sends.length) return this.fail(index, "type", `a send completion without an open send invocation by '${process}'`);
-        send = state.sends[state.sendsHead] as number;
-      }
-      const row = send * rowFields;
-      const invoke = rows[row + invokeIndexField] as number;
-      const completedValue = event.value as Partial<SendValue> | undefined;
-      if (completedValue?.topic !== undefined && this.topicNumber(completedValue.topic) !== rows[row + topicField]) {
-        const invokedTopic = (this.events[invoke]?.value as SendValue).topic;
-        return this.fail(index, "value.topic", `completion names topic '${completedValue.topic}' but the send was invoked for '${invokedTopic}'`);
-      }
-      const explicitPartition = rows[row + explicitPartitionField] as number;
-      if (explicitPartition >= 0 && completedValue?.partition !== undefined && completedValue.partition !== explicitPartition) {
-        return this.fail(index, "value.partition", `acknowledged partition ${completedValue.partition} differs from the explicit partition ${explicitPartition} of the invocation`);
-      }
-      rows[row + completedField] = 1;
-      this.invokeOf[index] = invoke;
-      this.sendOf[index] = send;
-      this.advanceSends(state);
-      return true;
-    }
+  /** Any other invocation: queued per function, first in, first out. */
+  private invokeOther(event: HistoryEvent, index: number, state: ProcessState): boolean {
     const queue = state.openOther.get(event.f);
-    const head = queue?.shift();
+    if (queue === undefined) state.openOther.set(event.f, [index]);
+    else queue.push(index);
+    return true;
+  }
+
+  /** A send completion pairs by payload (pipelined sends complete in any order), else with the oldest open send. */
+  private completeSend(event: HistoryEvent, index: number, state: ProcessState): boolean {
+    const rows = this.sendRows;
+    const payload = payloadOf(event);
+    let send: number;
+    if (payload !== undefined) {
+      // Acks mostly come back in send order, and the head of the queue is the oldest open send
+      // (every completion advances it): comparing its payload spares a lookup in the table of all.
+      const oldest = state.sendsHead < state.sends.length ? (state.sends[state.sendsHead] as number) : -1;
+      const candidate = oldest >= 0 && this.sentPayloads.payloads[oldest] === payload ? oldest : this.sentPayloads.get(payload);
+      if (candidate < 0 || rows[candidate * rowFields + completedField] === 1 || rows[candidate * rowFields + processField] !== state.number) {
+        return this.fail(index, "value.value", `no open send of payload '${payload}' by process '${event.process}' to complete`);
+      }
+      send = candidate;
+    } else {
+      this.advanceSends(state);
+      if (state.sendsHead >= state.sends.length) return this.fail(index, "type", `a send completion without an open send invocation by '${event.process}'`);
+      send = state.sends[state.sendsHead] as number;
+    }
+    const row = send * rowFields;
+    const invoke = rows[row + invokeIndexField] as number;
+    const completedValue = event.value as Partial<SendValue> | undefined;
+    if (completedValue?.topic !== undefined && this.topicNumber(completedValue.topic) !== rows[row + topicField]) {
+      const invokedTopic = (this.events[invoke]?.value as SendValue).topic;
+      return this.fail(index, "value.topic", `completion names topic '${completedValue.topic}' but the send was invoked for '${invokedTopic}'`);
+    }
+    const explicitPartition = rows[row + explicitPartitionField] as number;
+    if (explicitPartition >= 0 && completedValue?.partition !== undefined && completedValue.partition !== explicitPartition) {
+      return this.fail(index, "value.partition", `acknowledged partition ${completedValue.partition} differs from the explicit partition ${explicitPartition} of the invocation`);
+    }
+    rows[row + completedField] = 1;
+    this.invokeOf[index] = invoke;
+    this.sendOf[index] = send;
+    this.advanceSends(state);
+    return true;
+  }
+
+  /** Any other completion closes the oldest open invocation of the same function by the same process. */
+  private completeOther(event: HistoryEvent, index: number, state: ProcessState): boolean {
+    const head = state.openOther.get(event.f)?.shift();
     if (head === undefined) {
       // Nemeses may log a fault as a lone completion; a client may not.
-      if (process === nemesisProcess) return true;
-      return this.fail(index, "type", `'${event.type}' of '${event.f}' by '${process}' completes no open invocation`);
+      if (event.process === nemesisProcess) return true;
+      return this.fail(index, "type", `'${event.type}' of '${event.f}' by '${event.process}' completes no open invocation`);
     }
     this.invokeOf[index] = head;
     return true;

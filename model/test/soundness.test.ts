@@ -44,6 +44,24 @@ describe("1. a fault touches only the nodes it hit", () => {
   });
 });
 
+describe("1b. a network fault touches a broker only through links to other cluster nodes", () => {
+  function lostAfterCut(cuts: readonly (readonly [string, string])[]) {
+    const builder = fourBrokers();
+    builder.send("producer-0", "t", null, "a", { partition: 0, offset: 0 });
+    builder.fault("partition", [...new Set(cuts.flat())], cuts);
+    finalRead(builder, [], 0);
+    return checkHistory(builder.build());
+  }
+
+  it("a client cut from the leader (cut-client) takes no leader away: an acks=1 loss stays unexplained", () => {
+    expect(lostAfterCut([["producer-0", "broker-1"], ["broker-1", "producer-0"]]).valid).toBe(false);
+  });
+
+  it("a replica cut from the other brokers explains it", () => {
+    expect(lostAfterCut([["broker-1", "broker-2"], ["broker-2", "broker-1"]]).valid).toBe(true);
+  });
+});
+
 describe("2. cause before effect", () => {
   function lostWithKill(when: "before-final-reads" | "after-final-reads") {
     const builder = setup({ producer: { acks: "1" } });

@@ -6,16 +6,12 @@ import type { History, HistoryEvent, NemesisValue, ElectionValue } from "../../m
 import type { Verdict } from "../../model/verdict.js";
 import type { Scenario } from "../../chaos/scenario.js";
 import { formatScenarioSize, scenarioSize } from "../../chaos/arbitraries/scenario.js";
-import { formatVerdictTable } from "./model.js";
+import { formatTime, formatVerdictTable } from "../../model/index.js";
 
 /** Bounds keep a report readable for a history of a million events. */
 const maxAnomalies = 50;
 const maxEventsPerAnomaly = 12;
 const maxTimelineLines = 400;
-
-export function formatTime(timeNs: number): string {
-  return `${(timeNs / 1e9).toFixed(3)}s`;
-}
 
 function eventLine(event: HistoryEvent): string {
   const value = event.value === undefined ? "" : ` ${JSON.stringify(event.value)}`;

@@ -3,7 +3,7 @@
  * counterexample.json, and says how to replay it.
  */
 import { mkdir, writeFile } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import type { GuaranteeId } from "../../model/verdict.js";
 import type { PlantedBug } from "../../engine/api.js";
 import type { JudgedRun } from "./judge.js";
@@ -33,7 +33,9 @@ export interface WrittenRun {
 }
 
 export function replayCommands(counterexampleFile: string): string[] {
-  const path = relative(process.cwd(), counterexampleFile) || counterexampleFile;
+  // Relative when it lies below the working directory, else absolute ("../../tmp/..." helps nobody).
+  const below = relative(process.cwd(), counterexampleFile);
+  const path = below === "" || below.startsWith("..") ? resolve(counterexampleFile) : below;
   return [`npx kafka-harness replay ${path}`, `npm run harness -- replay ${path}`];
 }
 

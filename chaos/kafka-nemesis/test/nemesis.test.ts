@@ -92,7 +92,7 @@ describe("KafkaNemesis", () => {
     await nemesis.apply({ kind: "kill-leader", topic: "t", partition: 1 });
     expect(calls).toEqual([]);
     expect(events.at(-1)).toMatchObject({ type: "ok", value: { nodes: [] } });
-    expect(events.at(-1)?.value.description).toMatch(/leader unknown \(Request Metadata.*timed out\), nothing killed/);
+    expect(events.at(-1)?.value.description).toMatch(/leader unknown \(Request Metadata.*timed out\), no effect/);
     expect(nemesis.state.down).toEqual([]);
   });
 });

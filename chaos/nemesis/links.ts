@@ -25,13 +25,15 @@ function requireKnown(nodes: readonly NodeName[], known: ReadonlySet<NodeName>, 
 
 /**
  * Links cut by a node-to-node partition fault. `leader` resolves `isolate-leader` (null: no leader,
- * nothing is cut). Faults that are not node-to-node partitions return an empty list.
+ * nothing is cut). Faults that are not node-to-node partitions return an empty list. Isolation and the
+ * majority of a split are among cluster nodes only; `one-way`, `bridge` and a split's minority may also
+ * name clients (`clients`), where a target can cut a single client.
  */
-export function linksCutBy(fault: Fault, clusterNodes: readonly NodeName[], leader: NodeName | null = null): Link[] {
-  const known = new Set(clusterNodes);
+export function linksCutBy(fault: Fault, clusterNodes: readonly NodeName[], leader: NodeName | null = null, clients: readonly NodeName[] = []): Link[] {
+  const known = new Set([...clusterNodes, ...clients]);
   switch (fault.kind) {
     case "isolate": {
-      requireKnown([fault.node], known, "isolate.node");
+      requireKnown([fault.node], new Set(clusterNodes), "isolate.node");
       return bothWays([fault.node], clusterNodes);
     }
     case "isolate-leader":
