@@ -18,6 +18,11 @@ export interface Target {
   /** Deterministic targets replay a scenario byte for byte. */
   readonly deterministic: boolean;
   readonly supportedFaults: ReadonlySet<FaultKind>;
+  /**
+   * Whether a network fault can cut one client's link alone (`one-way` from or to a client). The engine
+   * can; on Kafka every harness client shares the host's address, so only `cut-client` (all of them) can.
+   */
+  readonly singleClientLinks: boolean;
   run(scenario: Scenario, options?: RunOptions): Promise<History>;
   /** Release everything the target holds (containers, networks). Safe to call twice. */
   close(): Promise<void>;

@@ -37,7 +37,12 @@ interface Declared {
   readonly nodes: ReadonlySet<string>;
 }
 
-export function validateScenarioShape(scenario: Scenario, supportedFaults: ReadonlySet<FaultKind>): ScenarioProblem[] {
+export interface TargetAbilities {
+  /** Whether `one-way`, `bridge` and `split` may name a client (see Target.singleClientLinks). */
+  readonly singleClientLinks: boolean;
+}
+
+export function validateScenarioShape(scenario: Scenario, supportedFaults: ReadonlySet<FaultKind>, abilities: TargetAbilities = { singleClientLinks: true }): ScenarioProblem[] {
   const problems: ScenarioProblem[] = [];
   const problem: Problem = (field, value, allowed) => {
     problems.push({ field, value, allowed });
@@ -46,7 +51,7 @@ export function validateScenarioShape(scenario: Scenario, supportedFaults: Reado
   if (!isInteger(scenario.seed, 0, 0xffff_ffff)) problem("seed", scenario.seed, "an integer in 0..4294967295");
   validateCluster(scenario, problem);
   const declared: Declared = { partitionsByTopic: validateTopics(scenario, problem), roles: validateClients(scenario, problem), nodes: new Set(clusterNodes(scenario.cluster)) };
-  validateSteps(scenario, declared, supportedFaults, problem);
+  validateSteps(scenario, declared, supportedFaults, abilities, problem);
   if (!isInteger(scenario.finale.quietMs, 0, scenarioBounds.quietMs)) problem("finale.quietMs", scenario.finale.quietMs, `an integer number of ms in 0..${scenarioBounds.quietMs}`);
   return problems;
 }
@@ -85,7 +90,7 @@ function validateClients(scenario: Scenario, problem: Problem): Map<string, "pro
   return roles;
 }
 
-function validateSteps(scenario: Scenario, declared: Declared, supportedFaults: ReadonlySet<FaultKind>, problem: Problem): void {
+function validateSteps(scenario: Scenario, declared: Declared, supportedFaults: ReadonlySet<FaultKind>, abilities: TargetAbilities, problem: Problem): void {
   const { partitionsByTopic, roles } = declared;
   const clientIds = [...roles.keys()];
   const sendValues = new Set<string>();
@@ -133,7 +138,7 @@ function validateSteps(scenario: Scenario, declared: Declared, supportedFaults: 
         break;
       case "fault":
         if (!supportedFaults.has(step.fault.kind)) problem(`steps[${index}].fault.kind`, step.fault.kind, `a fault this target supports: ${[...supportedFaults].join(", ")}`);
-        else validateFault(index, step.fault, declared, (field, topic, partition) => checkPartition(index, field, topic, partition), problem);
+        else validateFault(index, step.fault, declared, abilities, (field, topic, partition) => checkPartition(index, field, topic, partition), problem);
         break;
       default:
         problem(`steps[${index}].op`, (step as { op: unknown }).op, "send, poll, assign, seek, fault");
@@ -142,7 +147,7 @@ function validateSteps(scenario: Scenario, declared: Declared, supportedFaults: 
 }
 
 /** A supported fault names nodes of this scenario, and clients only where the fault is about clients. */
-function validateFault(index: number, fault: Fault, declared: Declared, checkPartition: (field: string, topic: string, partition: number) => void, problem: Problem): void {
+function validateFault(index: number, fault: Fault, declared: Declared, abilities: TargetAbilities, checkPartition: (field: string, topic: string, partition: number) => void, problem: Problem): void {
   const { roles, nodes } = declared;
   const clientIds = [...roles.keys()];
   if (fault.kind === "isolate-leader" || fault.kind === "kill-leader") checkPartition("fault.", fault.topic, fault.partition);
@@ -152,7 +157,9 @@ function validateFault(index: number, fault: Fault, declared: Declared, checkPar
   if (fault.kind === "cut-client") {
     if (!roles.has(fault.client)) problem(`steps[${index}].fault.client`, fault.client, `a client: ${clientIds.join(", ")}`);
     if (!nodes.has(fault.node)) problem(`steps[${index}].fault.node`, fault.node, `a cluster node: ${[...nodes].join(", ")}`);
-  } else if (fault.kind !== "one-way" && fault.kind !== "bridge" && fault.kind !== "split") {
-    for (const node of nodesNamedBy(fault)) if (roles.has(node)) problem(`steps[${index}].fault`, node, `a cluster node: ${[...nodes].join(", ")}`);
+  } else if ((fault.kind !== "one-way" && fault.kind !== "bridge" && fault.kind !== "split") || !abilities.singleClientLinks) {
+    // Only a target that can cut one client's link alone takes a client in these faults.
+    const why = abilities.singleClientLinks ? "" : " (this target cuts clients only all at once: use cut-client)";
+    for (const node of nodesNamedBy(fault)) if (roles.has(node)) problem(`steps[${index}].fault`, node, `a cluster node: ${[...nodes].join(", ")}${why}`);
   }
 }

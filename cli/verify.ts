@@ -260,6 +260,7 @@ export async function runVerify(argv: readonly string[], io: VerifyIo = defaultI
       faultKinds,
       consumers: 1,
       supportedFaults: target.supportedFaults,
+      singleClientLinks: target.singleClientLinks,
       ...(onKafka ? { maxOperations: kafkaRandomScenarios.maxOperations } : {}),
     });
     if (onKafka) io.out(`verify: real Kafka: time scale ${kafkaRandomScenarios.timeScale}, at most ${kafkaRandomScenarios.maxOperations} operations per scenario, 30-60 s per run; the first run starts the cluster`);

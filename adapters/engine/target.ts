@@ -38,6 +38,7 @@ export class EngineTarget implements Target {
   readonly name = "engine" as const;
   readonly deterministic = true;
   readonly supportedFaults: ReadonlySet<FaultKind> = new Set(allFaultKinds);
+  readonly singleClientLinks = true;
   readonly plantedBugs: readonly PlantedBug[];
 
   constructor(
@@ -48,7 +49,7 @@ export class EngineTarget implements Target {
   }
 
   async run(scenario: Scenario, options: RunOptions = {}): Promise<History> {
-    const problems = validateScenarioShape(scenario, this.supportedFaults);
+    const problems = validateScenarioShape(scenario, this.supportedFaults, { singleClientLinks: this.singleClientLinks });
     if (problems.length > 0) throw new ScenarioError(problems);
     // Before the simulation exists: a key the engine would not model must not run as if it did.
     refuseUnmodelled(scenarioSites(scenario));

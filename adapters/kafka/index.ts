@@ -68,6 +68,7 @@ class KafkaTarget implements Target {
   readonly name = "kafka" as const;
   readonly deterministic = false;
   readonly supportedFaults: ReadonlySet<FaultKind> = kafkaSupportedFaults;
+  readonly singleClientLinks = false;
   private cluster: { spec: ClusterSpec; control: ClusterControl } | null = null;
   /** Clusters started so far: a command says "containers removed" only when there were some. */
   clustersStarted = 0;
@@ -97,7 +98,7 @@ class KafkaTarget implements Target {
   }
 
   async run(scenario: Scenario, options: RunOptions = {}): Promise<History> {
-    const problems = validateScenarioShape(scenario, this.supportedFaults);
+    const problems = validateScenarioShape(scenario, this.supportedFaults, { singleClientLinks: this.singleClientLinks });
     if (problems.length > 0) throw new ScenarioError(problems);
     // Before any container starts: a client configuration kafkajs cannot express fails here, not half-way.
     const reason = kafkaCannotRun(scenario);

@@ -92,6 +92,8 @@ export interface EpisodeContext {
   readonly partitions: number;
   readonly topic: string;
   readonly clients: readonly string[];
+  /** Whether one client's link may be cut alone (a one-way fault toward a client); see Target.singleClientLinks. */
+  readonly singleClientLinks: boolean;
 }
 
 function brokerName(index: number, context: EpisodeContext): string {
@@ -130,7 +132,7 @@ export function episodeFaults(shape: EpisodeShape, context: EpisodeContext): { s
     case "one-way": {
       const node = brokerName(shape.broker, context);
       const client = context.clients[shape.client % Math.max(1, context.clients.length)];
-      const others = shape.towardClient && client !== undefined ? [client] : brokers.filter((broker) => broker !== node);
+      const others = shape.towardClient && client !== undefined && context.singleClientLinks ? [client] : brokers.filter((broker) => broker !== node);
       if (others.length === 0) return null;
       const start: Fault = shape.inbound ? { kind: "one-way", from: others, to: [node] } : { kind: "one-way", from: [node], to: others };
       return { start, end: [{ kind: "heal" }] };

@@ -30,6 +30,8 @@ export interface ScenarioArbitraryOptions {
   readonly intensity?: number;
   /** Episode kinds to draw from; a target's unsupported kinds must be left out by the caller. */
   readonly faultKinds?: readonly FaultKind[];
+  /** Whether the target can cut one client's link alone (default true: the engine can). */
+  readonly singleClientLinks?: boolean;
   readonly quietMs?: number;
 }
 
@@ -50,6 +52,8 @@ export interface BuildOptions {
   readonly quietMs: number;
   /** Fault episodes beyond this many are ignored (the intensity's bound). */
   readonly maxEpisodes: number;
+  /** Whether one client's link may be cut alone (default true). */
+  readonly singleClientLinks?: boolean;
 }
 
 const defaultConsumerConfig: ConfigMap = { "isolation.level": "read_uncommitted", "enable.auto.commit": false, "auto.offset.reset": "earliest" };
@@ -73,7 +77,7 @@ export function buildScenario(parts: ScenarioParts, options: BuildOptions): Scen
   }
 
   // Operations get consecutive times from their gaps; sends get unique values from a per-producer counter.
-  const context = { brokers: options.cluster.brokers, partitions: topic.partitions, topic: topic.name, clients: clients.map((client) => client.id) };
+  const context = { brokers: options.cluster.brokers, partitions: topic.partitions, topic: topic.name, clients: clients.map((client) => client.id), singleClientLinks: options.singleClientLinks ?? true };
   const sequence = new Map<string, number>();
   let episodes = 0;
   let now = 0;
@@ -139,6 +143,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions): fc.Arbitra
     consumerConfig: options.consumerConfig ?? defaultConsumerConfig,
     quietMs: options.quietMs ?? 40_000,
     maxEpisodes: intensityBounds(options.intensity ?? 0.5).maxEpisodes,
+    singleClientLinks: options.singleClientLinks ?? true,
   };
   return scenarioPartsArbitrary(options).map((parts) => buildScenario(parts, build));
 }

@@ -36,6 +36,21 @@ describe("scenario arbitraries", () => {
     );
   });
 
+  test("for a target that cannot cut one client's link (Kafka), one-way faults name cluster nodes only, and such scenarios are valid there", () => {
+    const kafkaLike = scenarioArbitrary({ name: "test", cluster, topic, producerConfig: producerPresetArbitrary(presets, ["a", "b"]), maxConsumers: 1, intensity: 1, faultKinds: ["one-way"], singleClientLinks: false });
+    fc.assert(
+      fc.property(kafkaLike, (scenario) => {
+        const clients = new Set(scenario.clients.map((client) => client.id));
+        for (const fault of faultSteps(scenario)) if (fault.kind === "one-way") expect([...fault.from, ...fault.to].some((node) => clients.has(node))).toBe(false);
+        expect(validateScenarioShape(scenario, every, { singleClientLinks: false })).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+    // The engine may cut one client alone: some one-way faults name a client there.
+    const engineLike = fc.sample(arbitrary(1, ["one-way"]), { numRuns: 200, seed: 3 });
+    expect(engineLike.some((scenario) => faultSteps(scenario).some((fault) => fault.kind === "one-way" && [...fault.from, ...fault.to].some((node) => !node.startsWith("broker-"))))).toBe(true);
+  });
+
   test("keys come from a small key space, so keys repeat", () => {
     const samples = fc.sample(arbitrary(0.5), { numRuns: 50, seed: 1 });
     const keys = new Set(samples.flatMap((scenario) => scenario.steps.flatMap((step) => (step.op === "send" ? [step.key] : []))));

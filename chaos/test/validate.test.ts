@@ -54,4 +54,11 @@ describe("validateScenarioShape", () => {
     expect(error.message).toContain('steps[2].client: "producer-9" is not allowed; allowed: a producer: producer-0');
     expect(formatProblem({ field: "seed", value: -1, allowed: "an integer" })).toBe("seed: -1 is not allowed; allowed: an integer");
   });
+  test("a one-way fault naming a client is refused on a target that cannot cut one client's link, with what to use instead", () => {
+    const client = validScenario.clients[0]?.id ?? "";
+    const scenario = withStep(validScenario.steps.length - 1, { at: validScenario.steps.at(-1)?.at ?? 0, op: "fault", fault: { kind: "one-way", from: [client], to: ["broker-1"] } });
+    expect(validateScenarioShape(scenario, every)).toEqual([]);
+    const problems = validateScenarioShape(scenario, every, { singleClientLinks: false });
+    expect(problems.map(formatProblem).join("\n")).toMatch(/use cut-client/);
+  });
 });

@@ -20,6 +20,7 @@ function slowTarget(): { target: Target; runs: () => number } {
   const target: Target = {
     name: "kafka",
     deterministic: false,
+    singleClientLinks: false,
     supportedFaults: engine.supportedFaults,
     run: (scenario, options) => {
       runs++;
@@ -35,7 +36,13 @@ if (preset === undefined) throw new Error("preset durable is missing");
 const guarantees: GuaranteeId[] = ["D2", "D5", "D6", "D7", "D8"];
 
 async function firstViolation(target: Target) {
-  const arbitrary = presetScenarioArbitrary(preset as NonNullable<typeof preset>, { name: "shrink-test", intensity: 0.8, faultKinds: ["kill", "pause", "isolate"], consumers: 1, supportedFaults: target.supportedFaults });
+  const arbitrary = presetScenarioArbitrary(preset as NonNullable<typeof preset>, {
+    name: "shrink-test",
+    intensity: 0.8,
+    faultKinds: ["kill", "pause", "isolate"],
+    consumers: 1,
+    supportedFaults: target.supportedFaults,
+  });
   let path: number | undefined;
   let first: JudgedRun | undefined;
   let index = 0;
@@ -47,14 +54,20 @@ async function firstViolation(target: Target) {
     numRuns: 60,
     seed: 42,
     onRun: (run) => {
-      if (first === undefined && run.verdict.guarantees.some((guarantee) => guarantees.includes(guarantee.id) && guarantee.status === "violated")) {
+      if (
+        first === undefined &&
+        run.verdict.guarantees.some(
+          (guarantee) => guarantees.includes(guarantee.id) && guarantee.status === "violated",
+        )
+      ) {
         first = run;
         path = index;
       }
       index++;
     },
   });
-  if (first === undefined || path === undefined) throw new Error("no violation found in 60 runs: the test needs one");
+  if (first === undefined || path === undefined)
+    throw new Error("no violation found in 60 runs: the test needs one");
   return { arbitrary, seed: survey.seed, path: String(path), first };
 }
 
@@ -64,7 +77,16 @@ describe("shrinking a violation found on a slow target", () => {
     const found = await firstViolation(target);
     const before = runs();
     const lines: string[] = [];
-    const outcome = await shrinkViolation({ target, engine: createEngineTarget({ plantedBugs: ["early-ack"] }), ...found, guarantees, budgetMs: 60_000, runOptions: {}, out: (line) => lines.push(line), progress: () => undefined });
+    const outcome = await shrinkViolation({
+      target,
+      engine: createEngineTarget({ plantedBugs: ["early-ack"] }),
+      ...found,
+      guarantees,
+      budgetMs: 60_000,
+      runOptions: {},
+      out: (line) => lines.push(line),
+      progress: () => undefined,
+    });
     expect(outcome.shrunkOn).toBe("engine");
     expect(outcome.confirmed).toBe(true);
     expect(runs() - before).toBe(1);
@@ -78,7 +100,16 @@ describe("shrinking a violation found on a slow target", () => {
     const before = runs();
     const lines: string[] = [];
     // The engine without the planted bug holds: the violation is the slow target's alone.
-    const outcome = await shrinkViolation({ target, engine: createEngineTarget(), ...found, guarantees, budgetMs: 60_000, runOptions: {}, out: (line) => lines.push(line), progress: () => undefined });
+    const outcome = await shrinkViolation({
+      target,
+      engine: createEngineTarget(),
+      ...found,
+      guarantees,
+      budgetMs: 60_000,
+      runOptions: {},
+      out: (line) => lines.push(line),
+      progress: () => undefined,
+    });
     expect(outcome.shrunkOn).toBe("target");
     expect(runs() - before).toBeGreaterThan(1);
     expect(lines.join("\n")).toContain("does not reproduce on the engine");

@@ -17,6 +17,8 @@ export interface PresetArbitraryOptions {
   readonly pollWeight?: number;
   /** Fault kinds the target supports; kinds outside it are never drawn. */
   readonly supportedFaults?: ReadonlySet<FaultKind>;
+  /** Whether the target cuts one client's link alone (Target.singleClientLinks). */
+  readonly singleClientLinks?: boolean;
 }
 
 export function presetByName(name: string): ConfigurationPreset {
@@ -41,5 +43,6 @@ export function presetScenarioArbitrary(preset: ConfigurationPreset, options: Pr
     pollWeight: options.pollWeight ?? 1,
     intensity: options.intensity ?? 0.5,
     faultKinds: kinds,
+    ...(options.singleClientLinks === undefined ? {} : { singleClientLinks: options.singleClientLinks }),
   });
 }

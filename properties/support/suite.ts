@@ -83,6 +83,7 @@ function registerHoldsCase(holds: HoldsCase, target: Target): void {
         ...(holds.consumers === undefined ? {} : { consumers: holds.consumers }),
         ...(holds.faultKinds === undefined ? {} : { faultKinds: holds.faultKinds }),
         supportedFaults: target.supportedFaults,
+        singleClientLinks: target.singleClientLinks,
       }),
       guarantees: holds.guarantees,
       failOn: "violation",
@@ -120,6 +121,7 @@ function teethArbitrary(teeth: TeethCase, target: Target): ReturnType<typeof pre
     ...(teeth.faultKinds === undefined ? {} : { faultKinds: teeth.faultKinds }),
     ...(teeth.intensity === undefined ? {} : { intensity: teeth.intensity }),
     supportedFaults: target.supportedFaults,
+    singleClientLinks: target.singleClientLinks,
   });
 }
 
