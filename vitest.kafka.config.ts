@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
 // The real-Kafka suite: files named *.kafka.test.ts, which `npm test` excludes. They need a Docker engine
-// (fixtures/docker/ensure-docker.sh) and the Kafka image (fixtures/kafka-image/build.sh, or KAFKA_IMAGE).
+// (scripts/docker/ensure-docker.sh) and the Kafka image (scripts/kafka-image/build.sh, or KAFKA_IMAGE).
 // One file at a time: every file starts containers, and two clusters at once starve a small machine.
 export default defineConfig({
   test: {

@@ -4,7 +4,7 @@
  * with SIGKILL leaves behind is removed by the next Kafka run anyway; this is the command for "make
  * this machine clean now", and for seeing what is there.
  */
-import { EnvironmentError } from "../fixtures/cluster/environment-error.js";
+import { EnvironmentError } from "../adapters/kafka/cluster/environment-error.js";
 import { parseArguments, UsageError, type OptionSpec } from "./arguments.js";
 import { ExitCode, exitStatusHelp } from "./exit-codes.js";
 
@@ -52,7 +52,7 @@ export async function runCleanup(argv: readonly string[], io: CleanupIo = defaul
   if (parsed.positionals.length > 0) throw new UsageError(`cleanup takes no positional arguments, got ${JSON.stringify(parsed.positionals)}; see cleanup --help`);
   const dryRun = parsed.flags.has("dry-run");
   // Loaded here, not at the top: `kafka-harness --help` must not need testcontainers.
-  const { listHarnessResources, removeHarnessResources } = await import("../fixtures/cluster/harness-resources.js");
+  const { listHarnessResources, removeHarnessResources } = await import("../adapters/kafka/cluster/harness-resources.js");
   const found = await listHarnessResources();
   const chosen = parsed.flags.has("keep-live") ? found.filter((resource) => !resource.ownerAlive) : found;
   const count = (kind: string): number => chosen.filter((resource) => resource.kind === kind).length;

@@ -25,7 +25,7 @@ import { formatTable } from "./table.js";
 import { cellKind, clientDefectCell, guaranteeCell } from "./compare-cells.js";
 import { explainDifference } from "./compare-differences.js";
 import { ExitCode } from "./exit-codes.js";
-import { EnvironmentError } from "../fixtures/cluster/environment-error.js";
+import { EnvironmentError } from "../adapters/kafka/cluster/environment-error.js";
 
 export const compareOptions: readonly OptionSpec[] = [
   { name: "scenarios", repeat: true },
@@ -57,7 +57,7 @@ export function compareHelp(): string {
     "",
     "Runs the fixed scenario suite (fixtures/compare-suite, 7 scenarios) and the saved counterexamples",
     "(fixtures/counterexamples/*.json) on the engine and on real Kafka (containers; needs Docker and the",
-    "image from fixtures/kafka-image/build.sh), judges every history with the model and prints, per",
+    "image from scripts/kafka-image/build.sh), judges every history with the model and prints, per",
     "scenario and guarantee: whether the model promises it, what the engine did, what Kafka did; then a",
     "summary with timings. Everything (output, histories, verdicts) is written to a run directory.",
     "",

@@ -1,5 +1,5 @@
 /**
- * `--config`: a preset name (fixtures/presets) and/or `key=value` pairs in Kafka's names, applied on
+ * `--config`: a preset name (chaos/presets) and/or `key=value` pairs in Kafka's names, applied on
  * top (default preset: durable). A key's scope (producer, topic, broker) comes from the model's key
  * tables; `brokers`, `partitions` and `replication.factor` shape the cluster and the topic.
  */
@@ -9,7 +9,7 @@ import { keysByScope, type KeySpec } from "../model/index.js";
 const brokerKeys = keysByScope.broker;
 const producerKeys = keysByScope.producer;
 const topicKeys = keysByScope.topic;
-import { configurationPresets, presetProducerConfigs, type ConfigurationPreset } from "../fixtures/presets/index.js";
+import { configurationPresets, presetProducerConfigs, type ConfigurationPreset } from "../chaos/presets/index.js";
 import { UsageError } from "./arguments.js";
 import { closestName } from "../model/config/closest.js";
 import { honouredKeys, type EngineScope } from "../engine/honoured-keys.js";

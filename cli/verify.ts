@@ -25,11 +25,11 @@ import { allowedAnomalies, promisedViolations, type JudgedRun } from "../propert
 import { parseArguments, parseCount, parseDuration, single, UsageError, type OptionSpec } from "./arguments.js";
 import { resolveConfiguration } from "./configuration.js";
 import { verifyTable } from "./verify-table.js";
-import { configurationPresets, presetProducerConfigs } from "../fixtures/presets/index.js";
+import { configurationPresets, presetProducerConfigs } from "../chaos/presets/index.js";
 import { kafkaRandomScenarios } from "../adapters/kafka/bounds.js";
 import { describeFound, formatBudget, shrinkViolation } from "./verify-shrink.js";
 import { refuseUnmodelled, type ConfigurationSite } from "../adapters/engine/unmodelled.js";
-import type { ConfigurationPreset } from "../fixtures/presets/index.js";
+import type { ConfigurationPreset } from "../chaos/presets/index.js";
 import { didYouMean } from "../model/config/closest.js";
 import { ExitCode, exitCodeOf, exitStatusHelp } from "./exit-codes.js";
 import { checkOutDirectory } from "./out-directory.js";

@@ -11,7 +11,7 @@ import type { FaultKind } from "../../chaos/fault.js";
 import type { ClusterSpec, Scenario } from "../../chaos/scenario.js";
 import { validateScenarioShape } from "../../chaos/validate.js";
 import { ScenarioError } from "../../chaos/problem.js";
-import { kafkaSupportedFaults, type ClusterControl } from "../../chaos/kafka-nemesis/index.js";
+import { kafkaSupportedFaults, type ClusterControl } from "./nemesis.js";
 import type { History } from "../../model/history/event.js";
 import type { RunOptions, Target } from "../target.js";
 import { fileLogCreator } from "./kafkajs-log.js";
@@ -34,11 +34,11 @@ export interface KafkaTargetOptions {
    */
   readonly fastFailover?: Readonly<Record<string, string | number | boolean>>;
   readonly bounds?: Partial<RunBounds>;
-  /** Starts a cluster; default: fixtures/cluster. Tests may hand in their own. */
+  /** Starts a cluster; default: adapters/kafka/cluster. Tests may hand in their own. */
   readonly startCluster?: ClusterFactory;
   /**
    * With the default cluster factory: before anything else, make sure a Docker engine answers and the
-   * image exists (fixtures/cluster/prepare-environment.ts runs the scripts test:kafka runs). Default true.
+   * image exists (adapters/kafka/cluster/prepare-environment.ts runs the scripts test:kafka runs). Default true.
    */
   readonly prepareEnvironment?: boolean;
   /** The preparation's progress lines; default: stderr. */
@@ -194,11 +194,11 @@ export async function createKafkaTarget(options: KafkaTargetOptions = {}): Promi
   const logDirectory = logDirectoryOf(options);
   let image = options.image;
   if (options.startCluster === undefined && options.prepareEnvironment !== false) {
-    const { prepareKafkaEnvironment } = await import("../../fixtures/cluster/prepare-environment.js");
+    const { prepareKafkaEnvironment } = await import("./cluster/prepare-environment.js");
     const progress = options.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
     image = await prepareKafkaEnvironment({ progress, ...(image === undefined ? {} : { image }) });
   }
-  const factory = options.startCluster ?? (await import("./cluster-from-fixture.js")).fixtureClusterFactory(image, join(logDirectory, "brokers.log"));
+  const factory = options.startCluster ?? (await import("./cluster-from-containers.js")).fixtureClusterFactory(image, join(logDirectory, "brokers.log"));
   return new KafkaTarget({ ...options, logDirectory }, factory);
 }
 
@@ -208,7 +208,7 @@ export function kafkaCleanupLine(target: Target): string | null {
   return `${target.clustersStarted === 1 ? "the cluster's" : `${target.clustersStarted} clusters'`} containers removed`;
 }
 
-export { kafkaSupportedFaults } from "../../chaos/kafka-nemesis/index.js";
+export { kafkaSupportedFaults } from "./nemesis.js";
 export { kafkaCannotRun, kafkaClientProblem } from "./runnable.js";
 export { removeOwnedContainersSync } from "./interrupt-cleanup.js";
 export { replicaAssignment, physicalTopicName } from "./placement.js";

@@ -6,7 +6,7 @@
  * and network this process started (label kafka-harness.owner-pid), then exits 128 + signal.
  */
 import { spawnSync } from "node:child_process";
-import { ownerPidLabel } from "../../fixtures/cluster/labels.js";
+import { ownerPidLabel } from "./cluster/labels.js";
 
 const signalNumbers = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
 type Signal = keyof typeof signalNumbers;

@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import type { ClientDescription, History, HistoryHeader, TopicDescription } from "../../model/history/event.js";
 import type { Scenario, Step } from "../../chaos/scenario.js";
-import { KafkaNemesis, type ClusterControl } from "../../chaos/kafka-nemesis/index.js";
+import { KafkaNemesis, type ClusterControl } from "./nemesis.js";
 import { startRunClock, type RunClock } from "./clock.js";
 import { consumerSettings, producerSettings } from "./client-config.js";
 import { ConsumerClient } from "./consumer-client.js";

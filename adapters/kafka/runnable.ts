@@ -7,7 +7,7 @@
 import type { ClientSpec, Scenario } from "../../chaos/scenario.js";
 import { validateScenarioShape } from "../../chaos/validate.js";
 import { formatProblem } from "../../chaos/problem.js";
-import { kafkaSupportedFaults } from "../../chaos/kafka-nemesis/index.js";
+import { kafkaSupportedFaults } from "./nemesis.js";
 import { consumerSettings, producerSettings } from "./client-config.js";
 
 /** Why a fault kind cannot be applied to containers; the kinds missing from kafkaSupportedFaults. */

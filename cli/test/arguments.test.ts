@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { parseArguments, parseCount, parseDuration, UsageError } from "../arguments.js";
 import { resolveConfiguration } from "../configuration.js";
-import { presetProducerConfigs } from "../../fixtures/presets/index.js";
+import { presetProducerConfigs } from "../../chaos/presets/index.js";
 
 const specs = [{ name: "runs" }, { name: "config", repeat: true }, { name: "help", flag: true }];
 

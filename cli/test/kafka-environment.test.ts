@@ -16,7 +16,7 @@ let root = "";
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), "kafka-environment-test-"));
   mkdirSync(join(root, "bin"));
-  symlinkSync(resolve("fixtures/kafka-image/test/fake-id"), join(root, "bin", "id"));
+  symlinkSync(resolve("scripts/kafka-image/test/fake-id"), join(root, "bin", "id"));
 });
 
 afterAll(() => {

@@ -10,7 +10,7 @@ import { createEngineTarget } from "../../adapters/engine/index.js";
 import { presetScenarioArbitrary } from "../../properties/support/arbitrary.js";
 import { searchScenarios } from "../../properties/support/search.js";
 import type { JudgedRun } from "../../properties/support/judge.js";
-import { configurationPresets } from "../../fixtures/presets/index.js";
+import { configurationPresets } from "../../chaos/presets/index.js";
 import { describeFound, shrinkViolation } from "../verify-shrink.js";
 import type { GuaranteeId } from "../../model/verdict.js";
 

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { expect, test } from "vitest";
 import type { Counterexample } from "../support/counterexample.js";
 import { compareScenarios, compareSettings } from "../../cli/compare.js";
-import { ownerPidLabel } from "../../fixtures/cluster/labels.js";
+import { ownerPidLabel } from "../../adapters/kafka/cluster/labels.js";
 
 const source = join("fixtures", "counterexamples", "planted-wrong-key-hash.json");
 

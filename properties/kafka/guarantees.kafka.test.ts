@@ -3,7 +3,7 @@
  * separate controller, in containers) under real faults. Fewer, longer scenarios than on the engine:
  * the fixed scenarios of fixtures/compare-suite, one cluster for the whole file.
  *
- * Needs Docker and the image (fixtures/kafka-image/build.sh). Run: npx vitest run -c vitest.kafka.config.ts
+ * Needs Docker and the image (scripts/kafka-image/build.sh). Run: npx vitest run -c vitest.kafka.config.ts
  * Histories land in runs/kafka-suite-<time>/; timings are printed.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";

@@ -5,7 +5,7 @@ import type { Scenario } from "../../chaos/scenario.js";
 import { scenarioArbitrary } from "../../chaos/arbitraries/scenario.js";
 import { defaultEpisodeKinds } from "../../chaos/arbitraries/faults.js";
 import { producerPresetArbitrary } from "../../chaos/arbitraries/config-space.js";
-import { configurationPresets, presetProducerConfigs, type ConfigurationPreset } from "../../fixtures/presets/index.js";
+import { configurationPresets, presetProducerConfigs, type ConfigurationPreset } from "../../chaos/presets/index.js";
 
 export interface PresetArbitraryOptions {
   readonly name?: string;

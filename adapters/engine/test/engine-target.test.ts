@@ -5,7 +5,7 @@ import type { Scenario } from "../../../chaos/scenario.js";
 import { ScenarioError } from "../../../chaos/problem.js";
 import { checkHistory, serializeHistory, validateHistory } from "../../../model/index.js";
 import { presetByName, presetScenarioArbitrary } from "../../../properties/support/arbitrary.js";
-import { producerPresets, threeBrokers, durableTopic } from "../../../fixtures/presets/index.js";
+import { producerPresets, threeBrokers, durableTopic } from "../../../chaos/presets/index.js";
 import { createEngineTarget } from "../index.js";
 
 const target = createEngineTarget();

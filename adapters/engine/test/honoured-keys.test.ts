@@ -9,7 +9,7 @@ import type { ConfigValue } from "../../../model/history/event.js";
 import type { Scenario } from "../../../chaos/scenario.js";
 import { keysByScope, type KeySpec } from "../../../model/index.js";
 import { honouredKeys, type EngineScope } from "../../../engine/honoured-keys.js";
-import { durableTopic, threeBrokers } from "../../../fixtures/presets/index.js";
+import { durableTopic, threeBrokers } from "../../../chaos/presets/index.js";
 import { createEngineTarget, UnmodelledConfigurationError } from "../index.js";
 
 const target = createEngineTarget();

@@ -8,7 +8,7 @@ import { describe, expect, test } from "vitest";
 import type { Fault } from "../../fault.js";
 import type { NemesisValue } from "../../../model/history/event.js";
 import { EngineNemesis, type SimulationControl } from "../../../adapters/engine/nemesis.js";
-import { KafkaNemesis, type ClusterControl } from "../../kafka-nemesis/index.js";
+import { KafkaNemesis, type ClusterControl } from "../../../adapters/kafka/nemesis.js";
 
 const brokers = ["broker-1", "broker-2", "broker-3"];
 const clients = ["producer-0", "consumer-0"];

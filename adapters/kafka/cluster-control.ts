@@ -1,6 +1,6 @@
 /**
- * What the Kafka target needs from a running container cluster. fixtures/cluster implements it (see
- * cluster-from-fixture.ts); tests may hand in another implementation.
+ * What the Kafka target needs from a running container cluster. adapters/kafka/cluster implements it (see
+ * cluster-from-containers.ts); tests may hand in another implementation.
  *
  * Node names follow chaos/nodes.ts: `broker-<id>`, `controller-<id>`.
  */

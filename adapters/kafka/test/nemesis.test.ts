@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { KafkaNemesis, type ClusterControl } from "../index.js";
+import { KafkaNemesis, type ClusterControl } from "../nemesis.js";
 import type { NemesisValue } from "../../../model/history/event.js";
 
 /** A cluster that only writes down what it was asked to do (the nemesis's bookkeeping is under test). */

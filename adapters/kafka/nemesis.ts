@@ -7,21 +7,21 @@
  * Power loss cannot be applied to containers: a SIGKILLed container keeps the host's page cache, and
  * dropping only the container's unflushed pages is not possible from outside. It is refused.
  */
-import type { FaultKind, Fault, NodeName } from "../fault.js";
-import { allFaultKinds } from "../fault.js";
+import type { FaultKind, Fault, NodeName } from "../../chaos/fault.js";
+import { allFaultKinds } from "../../chaos/fault.js";
 import type { NemesisValue } from "../../model/history/event.js";
-import { describeFault, nemesisFunction } from "../describe-fault.js";
+import { describeFault, nemesisFunction } from "../../chaos/describe-fault.js";
 import type { ClusterControl } from "./cluster-control.js";
-import type { Link } from "../nemesis/links.js";
-import { FaultPlanner, needsLeader, type NemesisAction, type ResolvedLeader } from "../nemesis/planner.js";
+import type { Link } from "../../chaos/nemesis/links.js";
+import { FaultPlanner, needsLeader, type NemesisAction, type ResolvedLeader } from "../../chaos/nemesis/planner.js";
 
 export type { ClusterControl } from "./cluster-control.js";
-export { linksCutBy, type Link } from "../nemesis/links.js";
+export { linksCutBy, type Link } from "../../chaos/nemesis/links.js";
 
 /** Every fault but power loss: a container cannot lose its page cache (the kernel's is shared). */
 export const kafkaSupportedFaults: ReadonlySet<FaultKind> = new Set<FaultKind>(allFaultKinds.filter((kind) => kind !== "power-loss"));
 
-/** Where the nemesis writes: the target's history recorder (kept abstract: chaos/ imports no adapter). */
+/** Where the nemesis writes: the target's history recorder (kept abstract, so tests hand in a fake). */
 export interface NemesisLog {
   invoke(f: string, value: NemesisValue): { complete(type: "ok" | "info", value: NemesisValue, error?: string): void };
 }

@@ -1,5 +1,5 @@
 /**
- * fixtures/cluster's KafkaCluster behind the nemesis's ClusterControl. Scenario node names follow
+ * adapters/kafka/cluster's KafkaCluster behind the nemesis's ClusterControl. Scenario node names follow
  * chaos/nodes.ts (`controller-1`, `controller-2`, ...) while the fixture names controllers by their
  * Kafka node id (`controller-101`, ...): this is the one place that translates.
  */
@@ -7,9 +7,9 @@ import { appendFileSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ClusterSpec } from "../../chaos/scenario.js";
 import { brokerNode, controllerNode } from "../../chaos/nodes.js";
-import type { ClusterControl } from "../../chaos/kafka-nemesis/index.js";
-import { startCluster } from "../../fixtures/cluster/index.js";
-import type { KafkaCluster } from "../../fixtures/cluster/kafka-cluster.js";
+import type { ClusterControl } from "./nemesis.js";
+import { startCluster } from "./cluster/index.js";
+import type { KafkaCluster } from "./cluster/kafka-cluster.js";
 import type { ClusterFactory } from "./index.js";
 
 export function controlOf(cluster: KafkaCluster): ClusterControl {
