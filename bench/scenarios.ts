@@ -5,11 +5,11 @@
  */
 import { performance } from "node:perf_hooks";
 import fc from "fast-check";
-import { presetByName, presetScenarioArbitrary } from "../properties/support/arbitrary.js";
-import { plantedBugCases } from "../properties/support/cases.js";
-import { createTarget } from "../properties/support/targets.js";
-import { runAndJudge } from "../properties/support/judge.js";
-import { searchScenarios } from "../properties/support/search.js";
+import { presetByName, presetScenarioArbitrary } from "../chaos/arbitraries/presets.js";
+import { plantedBugCases } from "../run/property-cases.js";
+import { createTarget } from "../run/targets.js";
+import { runAndJudge } from "../run/judge.js";
+import { searchScenarios } from "../run/search.js";
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -24,7 +24,7 @@ function environmentCount(name: string, fallback: number): number {
   return value;
 }
 
-/** BENCH_BUGS=a,b limits the planted-bug part to those bugs (every case of properties/support/cases.ts by default). */
+/** BENCH_BUGS=a,b limits the planted-bug part to those bugs (every case of run/property-cases.ts by default). */
 function selectedBugCases(): typeof plantedBugCases {
   const text = process.env.BENCH_BUGS;
   if (text === undefined || text.trim() === "") return plantedBugCases;

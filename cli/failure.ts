@@ -6,7 +6,7 @@
 import { ScenarioError } from "../chaos/problem.js";
 import { ConfigurationError } from "../model/config/error.js";
 import { HistoryFormatError } from "../model/history/format-error.js";
-import { CounterexampleError } from "../properties/support/counterexample.js";
+import { CounterexampleError } from "../run/counterexample.js";
 import { UsageError } from "./arguments.js";
 import { ExitCode } from "./exit-codes.js";
 import { EnvironmentError } from "../adapters/target.js";

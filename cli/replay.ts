@@ -7,11 +7,11 @@
  */
 import { dirname, join } from "node:path";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { readCounterexample } from "../properties/support/counterexample.js";
-import { createTarget, knownTargetNames } from "../properties/support/targets.js";
-import { promisedViolations, runAndJudge } from "../properties/support/judge.js";
-import { firstDifferentLine, historyToJsonLines, sha256 } from "../properties/support/history-file.js";
-import { formatVerdictTable } from "../properties/support/model.js";
+import { readCounterexample } from "../run/counterexample.js";
+import { createTarget, knownTargetNames } from "../run/targets.js";
+import { promisedViolations, runAndJudge } from "../run/judge.js";
+import { firstDifferentLine, historyToJsonLines, sha256 } from "../run/history-file.js";
+import { formatVerdictTable } from "../model/index.js";
 import { parseArguments, single, UsageError, type OptionSpec } from "./arguments.js";
 import { ExitCode, exitCodeOf, exitStatusHelp } from "./exit-codes.js";
 import { checkOutDirectory } from "./out-directory.js";

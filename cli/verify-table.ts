@@ -6,7 +6,7 @@
  */
 import type { GuaranteeId } from "../model/verdict.js";
 import { catalogueEntry } from "../model/catalogue.js";
-import type { VerdictTally } from "../properties/support/tally.js";
+import type { VerdictTally } from "../run/tally.js";
 import { formatTable } from "./table.js";
 
 export function verifyTable(tally: VerdictTally, guarantees: readonly GuaranteeId[]): string {

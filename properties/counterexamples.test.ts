@@ -7,10 +7,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { readCounterexample } from "./support/counterexample.js";
-import { createTarget } from "./support/targets.js";
-import { allowedAnomalies, promisedViolations, runAndJudge } from "./support/judge.js";
-import { historyToJsonLines, sha256 } from "./support/history-file.js";
+import { readCounterexample } from "../run/counterexample.js";
+import { createTarget } from "../run/targets.js";
+import { allowedAnomalies, promisedViolations, runAndJudge } from "../run/judge.js";
+import { historyToJsonLines, sha256 } from "../run/history-file.js";
 
 const directory = join(import.meta.dirname, "..", "fixtures", "counterexamples");
 function readCounterexampleSync(file: string): { openIssue?: string } {

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { expect, test } from "vitest";
 import { createEngineTarget } from "../engine/index.js";
 import { kafkajsClient } from "../kafka/kafkajs-version.js";
-import { readCounterexample } from "../../properties/support/counterexample.js";
+import { readCounterexample } from "../../run/counterexample.js";
 
 const packageVersion = (JSON.parse(readFileSync("package.json", "utf8")) as { version: string }).version;
 const installedKafkajs = (JSON.parse(readFileSync("node_modules/kafkajs/package.json", "utf8")) as { version: string }).version;

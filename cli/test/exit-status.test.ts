@@ -2,7 +2,7 @@
 import { describe, expect, test } from "vitest";
 import { ScenarioError } from "../../chaos/problem.js";
 import { ConfigurationError } from "../../model/config/error.js";
-import { CounterexampleError } from "../../properties/support/counterexample.js";
+import { CounterexampleError } from "../../run/counterexample.js";
 import { UsageError } from "../arguments.js";
 import { EnvironmentError } from "../../adapters/target.js";
 import { describeFailure } from "../failure.js";

@@ -7,9 +7,9 @@
 import { describe, expect, test } from "vitest";
 import type { Target } from "../../adapters/target.js";
 import { createEngineTarget } from "../../adapters/engine/index.js";
-import { presetScenarioArbitrary } from "../../properties/support/arbitrary.js";
-import { searchScenarios } from "../../properties/support/search.js";
-import type { JudgedRun } from "../../properties/support/judge.js";
+import { presetScenarioArbitrary } from "../../chaos/arbitraries/presets.js";
+import { searchScenarios } from "../../run/search.js";
+import type { JudgedRun } from "../../run/judge.js";
 import { configurationPresets } from "../../chaos/presets/index.js";
 import { describeFound, shrinkViolation } from "../verify-shrink.js";
 import type { GuaranteeId } from "../../model/verdict.js";

@@ -6,7 +6,7 @@ import { runVerify, type VerifyIo } from "../verify.js";
 import { runReplay } from "../replay.js";
 import { main } from "../main.js";
 import { plantedBugs } from "../../engine/planted-bugs.js";
-import { parsePlantedBugs } from "../../properties/support/counterexample.js";
+import { parsePlantedBugs } from "../../run/counterexample.js";
 
 function capture(): { io: VerifyIo; lines: string[] } {
   const lines: string[] = [];

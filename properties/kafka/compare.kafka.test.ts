@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "vitest";
-import type { Counterexample } from "../support/counterexample.js";
+import type { Counterexample } from "../../run/counterexample.js";
 import { compareScenarios, compareSettings } from "../../cli/compare.js";
 import { ownerPidLabel } from "../../adapters/kafka/cluster/labels.js";
 

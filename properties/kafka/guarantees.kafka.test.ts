@@ -15,7 +15,7 @@ import type { History } from "../../model/history/event.js";
 import type { Verdict, GuaranteeId } from "../../model/verdict.js";
 import { checkHistory, partitionForKey, serializeHistory } from "../../model/index.js";
 import { createKafkaTarget } from "../../adapters/kafka/index.js";
-import { validateScenario } from "../support/judge.js";
+import { validateScenario } from "../../run/judge.js";
 import {
   acksOneLeaderKill,
   baseline,

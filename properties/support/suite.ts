@@ -12,14 +12,15 @@ import { expect, test } from "vitest";
 import type { GuaranteeId } from "../../model/verdict.js";
 import type { Target } from "../../adapters/target.js";
 import { formatScenarioSize, scenarioSize } from "../../chaos/arbitraries/scenario.js";
-import { presetByName, presetScenarioArbitrary } from "./arbitrary.js";
+import { presetByName, presetScenarioArbitrary } from "../../chaos/arbitraries/presets.js";
 import { harnessBudget, harnessRuns, harnessSeed } from "./environment.js";
-import { allowedAnomalies, promisedViolations, runAndJudge } from "./judge.js";
-import { searchScenarios, type SearchResult } from "./search.js";
-import { createTarget, targetsUnderTest } from "./targets.js";
-import { writeRunDirectory } from "./run-directory.js";
-import type { Family, HoldsCase, PlantedBugCase, TeethCase } from "./cases.js";
-import { holdsCases, plantedBugCases, teethCases } from "./cases.js";
+import { allowedAnomalies, promisedViolations, runAndJudge } from "../../run/judge.js";
+import { searchScenarios, type SearchResult } from "../../run/search.js";
+import { createTarget } from "../../run/targets.js";
+import { targetsUnderTest } from "./targets-under-test.js";
+import { writeRunDirectory } from "../../run/run-directory.js";
+import type { Family, HoldsCase, PlantedBugCase, TeethCase } from "../../run/property-cases.js";
+import { holdsCases, plantedBugCases, teethCases } from "../../run/property-cases.js";
 
 /**
  * Shrunk planted-bug counterexamples must be at most this big (faults, producers, sends). Drawn

@@ -4,7 +4,7 @@ import type { ElectionValue, EndOffsetsValue, History, HistoryEvent, NemesisValu
 import type { Scenario } from "../../../chaos/scenario.js";
 import { ScenarioError } from "../../../chaos/problem.js";
 import { checkHistory, serializeHistory, validateHistory } from "../../../model/index.js";
-import { presetByName, presetScenarioArbitrary } from "../../../properties/support/arbitrary.js";
+import { presetByName, presetScenarioArbitrary } from "../../../chaos/arbitraries/presets.js";
 import { producerPresets, threeBrokers, durableTopic } from "../../../chaos/presets/index.js";
 import { createEngineTarget } from "../index.js";
 

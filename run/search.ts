@@ -5,11 +5,11 @@
  * shrunk counterexample (fast-check's final counterexample is its last failing candidate).
  */
 import fc from "fast-check";
-import type { GuaranteeId } from "../../model/verdict.js";
-import type { Scenario } from "../../chaos/scenario.js";
-import type { RunOptions, Target } from "../../adapters/target.js";
+import type { GuaranteeId } from "../model/verdict.js";
+import type { Scenario } from "../chaos/scenario.js";
+import type { RunOptions, Target } from "../adapters/target.js";
 import { allowedAnomalies, promisedViolations, runAndJudge, type JudgedRun } from "./judge.js";
-import { EnvironmentError } from "../../adapters/target.js";
+import { EnvironmentError } from "../adapters/target.js";
 
 export type FailOn =
   /** A promised guarantee (among `guarantees`) is violated: a bug in the target. */

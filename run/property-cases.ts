@@ -4,9 +4,9 @@
  * the harness must *find* the allowed violation ("teeth"), and the planted bugs each property must
  * catch. One table, so the tests and the main command cannot drift apart.
  */
-import type { FaultKind } from "../../chaos/fault.js";
-import type { GuaranteeId } from "../../model/verdict.js";
-import type { PlantedBug } from "../../engine/api.js";
+import type { FaultKind } from "../chaos/fault.js";
+import type { GuaranteeId } from "../model/verdict.js";
+import type { PlantedBug } from "../engine/api.js";
 
 export type Family = "delivery" | "ordering" | "unclean-election" | "idempotence";
 

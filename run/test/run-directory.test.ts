@@ -7,9 +7,9 @@ import { createTarget } from "../targets.js";
 import { runAndJudge } from "../judge.js";
 import { writeRunDirectory } from "../run-directory.js";
 import { historyToJsonLines, sha256 } from "../history-file.js";
-import { parseHistory } from "../../../model/index.js";
+import { parseHistory } from "../../model/index.js";
 
-const fixture = join(import.meta.dirname, "..", "..", "..", "fixtures", "counterexamples", "planted-early-ack.json");
+const fixture = join(import.meta.dirname, "..", "..", "fixtures", "counterexamples", "planted-early-ack.json");
 
 describe("run directory", () => {
   test("holds a readable report, the history the model reads back, and a replayable counterexample", async () => {
@@ -34,6 +34,6 @@ describe("run directory", () => {
   });
 
   test("a file that is not a counterexample is refused, naming what is expected", async () => {
-    await expect(readCounterexample(join(import.meta.dirname, "..", "..", "..", "package.json"))).rejects.toThrow('kind must be "kafka-harness-counterexample" with version 1');
+    await expect(readCounterexample(join(import.meta.dirname, "..", "..", "package.json"))).rejects.toThrow('kind must be "kafka-harness-counterexample" with version 1');
   });
 });

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { CounterexampleError, NotACounterexampleError, validateCounterexampleFields } from "../counterexample-fields.js";
 
-const saved = join(import.meta.dirname, "..", "..", "..", "fixtures", "counterexamples");
+const saved = join(import.meta.dirname, "..", "..", "fixtures", "counterexamples");
 const [firstFile] = readdirSync(saved).filter((name) => name.endsWith(".json"));
 const good = JSON.parse(readFileSync(join(saved, firstFile ?? ""), "utf8")) as Record<string, unknown>;
 

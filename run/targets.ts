@@ -1,12 +1,12 @@
 /**
  * Target factories by name, so properties and the CLI stay target-agnostic. The engine is always
- * registered; the kafka target registers itself from adapters/kafka/index.ts (which must export
- * `createKafkaTarget(options)`) the first time it is asked for, if that file exists.
+ * registered; the kafka target is loaded from adapters/kafka/index.ts (which exports
+ * `createKafkaTarget(options)`) the first time it is asked for, so engine-only runs never load kafkajs
+ * and testcontainers.
  */
-import type { PlantedBug } from "../../engine/api.js";
-import type { Target } from "../../adapters/target.js";
-import { createEngineTarget } from "../../adapters/engine/index.js";
-import { harnessTargetNames } from "./environment.js";
+import type { PlantedBug } from "../engine/api.js";
+import type { Target } from "../adapters/target.js";
+import { createEngineTarget } from "../adapters/engine/index.js";
 
 export interface TargetOptions {
   /** Engine only: bugs to switch on. A target that cannot plant bugs refuses a non-empty list. */
@@ -26,11 +26,9 @@ export function registerTarget(name: string, factory: TargetFactory): void {
 registerTarget("engine", async (options) => createEngineTarget(options.plantedBugs === undefined ? {} : { plantedBugs: options.plantedBugs }));
 
 async function loadKafka(): Promise<void> {
-  // A computed specifier: the kafka adapter is optional and may not exist in this tree yet.
-  const specifier = ["..", "..", "adapters", "kafka", "index.js"].join("/");
   let module: { createKafkaTarget?: (options: TargetOptions) => Promise<Target> | Target };
   try {
-    module = (await import(specifier)) as typeof module;
+    module = (await import("../adapters/kafka/index.js")) as typeof module;
   } catch (error) {
     throw new Error(`the kafka target is not available: adapters/kafka/index.ts could not be loaded (${(error as Error).message})`);
   }
@@ -49,11 +47,4 @@ export async function createTarget(name: string, options: TargetOptions = {}): P
   const factory = factories.get(name);
   if (factory === undefined) throw new RangeError(`target ${JSON.stringify(name)} is not allowed; allowed: ${knownTargetNames.join(", ")}`);
   return factory(options);
-}
-
-/** The engine always; kafka as well when HARNESS_TARGET names it. */
-export async function targetsUnderTest(options: TargetOptions = {}): Promise<Target[]> {
-  const targets: Target[] = [];
-  for (const name of harnessTargetNames()) targets.push(await createTarget(name, options));
-  return targets;
 }

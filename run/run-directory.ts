@@ -4,8 +4,8 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
-import type { GuaranteeId } from "../../model/verdict.js";
-import type { PlantedBug } from "../../engine/api.js";
+import type { GuaranteeId } from "../model/verdict.js";
+import type { PlantedBug } from "../engine/api.js";
 import type { JudgedRun } from "./judge.js";
 import { allowedAnomalies, promisedViolations } from "./judge.js";
 import { historyToJsonLines, sha256 } from "./history-file.js";

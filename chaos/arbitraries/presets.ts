@@ -1,11 +1,11 @@
 /** Scenario arbitraries for a named configuration preset, as the properties and `verify` use them. */
 import type fc from "fast-check";
-import type { FaultKind } from "../../chaos/fault.js";
-import type { Scenario } from "../../chaos/scenario.js";
-import { scenarioArbitrary } from "../../chaos/arbitraries/scenario.js";
-import { defaultEpisodeKinds } from "../../chaos/arbitraries/faults.js";
-import { producerPresetArbitrary } from "../../chaos/arbitraries/config-space.js";
-import { configurationPresets, presetProducerConfigs, type ConfigurationPreset } from "../../chaos/presets/index.js";
+import type { FaultKind } from "../fault.js";
+import type { Scenario } from "../scenario.js";
+import { scenarioArbitrary } from "./scenario.js";
+import { defaultEpisodeKinds } from "./faults.js";
+import { producerPresetArbitrary } from "./config-space.js";
+import { configurationPresets, presetProducerConfigs, type ConfigurationPreset } from "../presets/index.js";
 
 export interface PresetArbitraryOptions {
   readonly name?: string;
