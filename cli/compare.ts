@@ -1,5 +1,5 @@
 /**
- * `kafka-harness compare`: the fixed scenario suite (fixtures/compare-suite) and the saved
+ * `kafka-harness compare`: the fixed scenario suite (chaos/suites/compare-suite.ts) and the saved
  * counterexamples (fixtures/counterexamples/*.json), each run on the engine and on real Kafka, judged
  * by the model and printed side by side: per scenario and guarantee, whether the model promises it,
  * what the engine did, what Kafka did. A counterexample that needs a planted engine bug runs on the
@@ -16,7 +16,7 @@ import type { History } from "../model/history/event.js";
 import type { ClientDefect, GuaranteeId, Verdict } from "../model/verdict.js";
 import type { PlantedBug } from "../engine/api.js";
 import { checkHistory, serializeHistory } from "../model/index.js";
-import { compareSuite } from "../fixtures/compare-suite/scenarios.js";
+import { compareSuite } from "../chaos/suites/compare-suite.js";
 import { readCounterexample } from "../run/counterexample.js";
 import { createTarget } from "../run/targets.js";
 import { validateScenario } from "../run/judge.js";
@@ -55,7 +55,7 @@ export function compareHelp(): string {
     "                             [--counterexample-dir DIR] [--no-suite] [--engine-only] [--time-scale N]",
     "                             [--strict] [--out DIR]",
     "",
-    "Runs the fixed scenario suite (fixtures/compare-suite, 7 scenarios) and the saved counterexamples",
+    "Runs the fixed scenario suite (chaos/suites/compare-suite.ts, 7 scenarios) and the saved counterexamples",
     "(fixtures/counterexamples/*.json) on the engine and on real Kafka (containers; needs Docker and the",
     "image from scripts/kafka-image/build.sh), judges every history with the model and prints, per",
     "scenario and guarantee: whether the model promises it, what the engine did, what Kafka did; then a",

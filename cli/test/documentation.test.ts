@@ -11,7 +11,7 @@ import { verifyHelp } from "../verify.js";
 import { cleanupHelp } from "../cleanup.js";
 
 const readme = readFileSync("README.md", "utf8");
-const fixturesReadme = readFileSync("fixtures/README.md", "utf8");
+const scriptsReadme = readFileSync("scripts/README.md", "utf8");
 
 test("README: cleanup, leftovers after SIGKILL, loopback, the exit code table with 4 and 5", () => {
   expect(readme).toContain("npx kafka-harness cleanup");
@@ -25,7 +25,7 @@ test("README: cleanup, leftovers after SIGKILL, loopback, the exit code table wi
 test("README and --help: pause on Kafka is docker's cgroup freezer, not SIGSTOP", () => {
   expect(readme).not.toMatch(/SIGKILL, SIGSTOP/);
   expect(readme).toMatch(/`pause` is `docker pause`: the cgroup freezer/);
-  expect(fixturesReadme).toMatch(/cgroup freezer stops every process of the container; no signal is sent, so it is not SIGSTOP/);
+  expect(scriptsReadme).toMatch(/cgroup freezer stops every process of the container; no signal is sent, so it is not SIGSTOP/);
   expect(compareHelp()).toMatch(/docker pause: the\s+cgroup freezer .*not SIGSTOP/s);
   expect(verifyHelp()).toContain("pause on kafka is docker pause: the cgroup freezer, not SIGSTOP");
 });

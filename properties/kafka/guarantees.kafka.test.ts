@@ -1,7 +1,7 @@
 /**
  * The Kafka suite: the same model judges histories recorded on real Kafka (KRaft, 3 brokers and a
  * separate controller, in containers) under real faults. Fewer, longer scenarios than on the engine:
- * the fixed scenarios of fixtures/compare-suite, one cluster for the whole file.
+ * the fixed scenarios of chaos/suites/compare-suite.ts, one cluster for the whole file.
  *
  * Needs Docker and the image (scripts/kafka-image/build.sh). Run: npx vitest run -c vitest.kafka.config.ts
  * Histories land in runs/kafka-suite-<time>/; timings are printed.
@@ -24,7 +24,7 @@ import {
   noDuplicatesWithIdempotence,
   uncleanOff,
   uncleanOn,
-} from "../../fixtures/compare-suite/scenarios.js";
+} from "../../chaos/suites/compare-suite.js";
 
 const runDirectory = join("runs", `kafka-suite-${new Date().toISOString().replace(/[:.]/g, "-")}`);
 const suiteStarted = performance.now();
