@@ -55,11 +55,6 @@ export function guaranteeCell(guarantee: GuaranteeVerdict | undefined, mark: str
   return guarantee.status === "not-promised" ? "none seen" : "holds";
 }
 
-/** The first word of a cell: what kind of result it is, without counts (two real runs differ in counts). */
-export function cellKind(cell: string): string {
-  return cell.split(" ")[0] ?? cell;
-}
-
 /** "sequence-reuse 3 (kafkajs 2.2.4)": one target's client defects, by kind, naming the client library. */
 export function clientDefectCell(defects: readonly ClientDefect[]): string {
   if (defects.length === 0) return "none";

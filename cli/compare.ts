@@ -8,24 +8,20 @@
  * Everything printed, every history and every verdict go to a run directory (printed at the start and
  * at the end), so a comparison can be read again and `kafka-harness check` can re-judge a history.
  */
-import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Scenario } from "../chaos/scenario.js";
 import type { Target } from "../adapters/target.js";
-import type { History } from "../model/history/event.js";
-import type { ClientDefect, GuaranteeId, Verdict } from "../model/verdict.js";
-import type { PlantedBug } from "../engine/api.js";
-import { checkHistory, serializeHistory } from "../model/index.js";
-import { compareSuite } from "../chaos/suites/compare-suite.js";
-import { readCounterexample } from "../run/counterexample.js";
-import { createTarget } from "../run/targets.js";
-import { validateScenario } from "../run/judge.js";
+import type { GuaranteeId } from "../model/verdict.js";
+import { briefOutcome, verdictOf, violatedIds, type CompareEntry, type EntryResult, type Outcome } from "../run/compare/outcome.js";
+import { byClusterShape, counterexampleEntries, matchesEntry, suiteEntries } from "../run/compare/entries.js";
+import { runCompareEntries, type CompareSettings } from "../run/compare/run-entries.js";
 import { parseArguments, single, UsageError, type OptionSpec } from "./arguments.js";
-import { formatTable } from "./table.js";
-import { cellKind, clientDefectCell, guaranteeCell } from "./compare-cells.js";
-import { explainDifference } from "./compare-differences.js";
+import { formatTable, wrap } from "./table.js";
+import { clientDefectCell, guaranteeCell } from "./compare-cells.js";
 import { ExitCode } from "./exit-codes.js";
-import { EnvironmentError } from "../adapters/kafka/cluster/environment-error.js";
+
+export type { CompareEntry, EntryResult, Outcome } from "../run/compare/outcome.js";
+export type { CompareSettings } from "../run/compare/run-entries.js";
 
 export const compareOptions: readonly OptionSpec[] = [
   { name: "scenarios", repeat: true },
@@ -108,38 +104,6 @@ export function compareHelp(): string {
   ].join("\n");
 }
 
-export interface CompareEntry {
-  /** Suite scenario name, or counterexample file name. */
-  readonly label: string;
-  readonly scenario: Scenario;
-  readonly plantedBugs: readonly PlantedBug[];
-  readonly counterexample: boolean;
-  /** Guarantees the counterexample file says the engine violates with its planted bugs. */
-  readonly expectedWithBugs: readonly GuaranteeId[];
-}
-
-export type Outcome =
-  | { readonly kind: "verdict"; readonly verdict: Verdict; readonly history: History; readonly seconds: number }
-  | { readonly kind: "error"; readonly message: string; readonly seconds: number }
-  | { readonly kind: "not-runnable"; readonly reason: string }
-  | { readonly kind: "skipped"; readonly reason: string };
-
-export interface EntryResult {
-  readonly entry: CompareEntry;
-  /** The engine with the counterexample's planted bugs; null when it has none. */
-  readonly engineWithBugs: Outcome | null;
-  readonly engine: Outcome;
-  readonly kafka: Outcome;
-  /** Guarantee ids whose cells differ (by kind) between the engine without bugs and Kafka. */
-  readonly differences: readonly GuaranteeId[];
-  /** Why each difference, by guarantee id ("unexplained" when the verdicts say nothing). */
-  readonly reasons: Readonly<Partial<Record<GuaranteeId, string>>>;
-  /** Client-library defects per target, as `target:kind (client)`: exit 4 when they are all there is. */
-  readonly clientDefects: readonly string[];
-  /** Promised violations that count toward the exit status, as `target:id`. */
-  readonly countedViolations: readonly string[];
-}
-
 export interface CompareResult {
   readonly results: readonly EntryResult[];
   readonly outDirectory: string;
@@ -166,10 +130,6 @@ const defaultIo: CompareIo = {
 
 /* ---------- cells ---------- */
 
-function violatedIds(verdict: Verdict): GuaranteeId[] {
-  return verdict.guarantees.filter((guarantee) => guarantee.status === "violated").map((guarantee) => guarantee.id);
-}
-
 function outcomeCell(outcome: Outcome, id: GuaranteeId, expected: readonly GuaranteeId[], mark: string): string {
   switch (outcome.kind) {
     case "skipped":
@@ -185,10 +145,6 @@ function outcomeCell(outcome: Outcome, id: GuaranteeId, expected: readonly Guara
         outcome.history,
       );
   }
-}
-
-function verdictOf(outcome: Outcome | null): Verdict | null {
-  return outcome !== null && outcome.kind === "verdict" ? outcome.verdict : null;
 }
 
 /** One line per target for the summary: ok, VIOLATED ids, or why there is no verdict. */
@@ -251,122 +207,6 @@ export function entryTable(result: EntryResult): string {
   return formatTable(headers, rows);
 }
 
-function reasonsOf(engine: Outcome, kafka: Outcome, differences: readonly GuaranteeId[]): Partial<Record<GuaranteeId, string>> {
-  const engineVerdict = verdictOf(engine);
-  const kafkaVerdict = verdictOf(kafka);
-  if (engineVerdict === null || kafkaVerdict === null) return {};
-  return Object.fromEntries(differences.map((id) => [id, explainDifference(id, engineVerdict, kafkaVerdict)]));
-}
-
-/** `kafka:sequence-reuse (kafkajs 2.2.4)`, once per target and kind. */
-function defectsOf(named: readonly [string, Outcome | null][]): string[] {
-  const found = new Set<string>();
-  for (const [name, outcome] of named) {
-    const defects: readonly ClientDefect[] = verdictOf(outcome)?.clientDefects ?? [];
-    for (const defect of defects) found.add(`${name}:${defect.kind} (${defect.client})`);
-  }
-  return [...found];
-}
-
-function differencesOf(engine: Outcome, kafka: Outcome): GuaranteeId[] {
-  const engineVerdict = verdictOf(engine);
-  if (engineVerdict === null || verdictOf(kafka) === null) return [];
-  return engineVerdict.guarantees
-    .filter((guarantee) => guarantee.status !== "not-checked")
-    .filter((guarantee) => cellKind(outcomeCell(engine, guarantee.id, [], "")) !== cellKind(outcomeCell(kafka, guarantee.id, [], "")))
-    .map((guarantee) => guarantee.id);
-}
-
-/* ---------- entries ---------- */
-
-async function counterexampleEntries(directory: string): Promise<CompareEntry[]> {
-  let names: string[];
-  try {
-    names = (await readdir(directory)).filter((name) => name.endsWith(".json")).sort();
-  } catch (error) {
-    throw new UsageError(`--counterexample-dir ${JSON.stringify(directory)} cannot be read (${(error as Error).message}); allowed: a directory of counterexample .json files`);
-  }
-  const entries: CompareEntry[] = [];
-  for (const name of names) {
-    let counterexample;
-    try {
-      counterexample = await readCounterexample(join(directory, name));
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-    entries.push({
-      label: name,
-      scenario: counterexample.scenario,
-      plantedBugs: counterexample.plantedBugs,
-      counterexample: true,
-      expectedWithBugs: counterexample.plantedBugs.length > 0 ? counterexample.violated : [],
-    });
-  }
-  return entries;
-}
-
-function matches(entry: CompareEntry, name: string): boolean {
-  return entry.label === name || entry.label === `${name}.json` || entry.scenario.name === name;
-}
-
-/** Groups entries by cluster shape (first appearance order), so the Kafka target starts as few clusters as possible. */
-function byClusterShape(entries: readonly CompareEntry[]): CompareEntry[] {
-  const shape = (entry: CompareEntry): string => JSON.stringify([entry.scenario.cluster.brokers, entry.scenario.cluster.controllers, entry.scenario.cluster.broker]);
-  const order = new Map<string, number>();
-  for (const entry of entries) if (!order.has(shape(entry))) order.set(shape(entry), order.size);
-  return entries.map((entry, index) => ({ entry, index })).sort((a, b) => (order.get(shape(a.entry)) ?? 0) - (order.get(shape(b.entry)) ?? 0) || a.index - b.index).map(({ entry }) => entry);
-}
-
-function timeScaled(scenario: Scenario, factor: number): Scenario {
-  return factor === 1 ? scenario : { ...scenario, steps: scenario.steps.map((step) => ({ ...step, at: Math.round(step.at * factor) })) };
-}
-
-function safeName(label: string): string {
-  return label.replace(/\.json$/, "").replace(/[^A-Za-z0-9._-]/g, "_");
-}
-
-/* ---------- running ---------- */
-
-async function runOne(target: Target, scenario: Scenario, prefix: string, log?: (line: string) => void): Promise<Outcome> {
-  const started = performance.now();
-  try {
-    validateScenario(scenario, target);
-    const history = await target.run(scenario, log === undefined ? {} : { log });
-    const verdict = checkHistory(history);
-    await writeFile(`${prefix}.history.jsonl`, serializeHistory(history));
-    await writeFile(`${prefix}.verdict.json`, `${JSON.stringify(verdict, null, 2)}\n`);
-    return { kind: "verdict", verdict, history, seconds: (performance.now() - started) / 1000 };
-  } catch (error) {
-    // The machine failed (no engine, a broker that never starts): the next scenarios would fail the
-    // same way, so compare stops and exits 5 instead of filling the table with ERROR.
-    if (error instanceof EnvironmentError) throw error;
-    const message = error instanceof Error ? error.message.split("\n").slice(0, 3).join(" ") : String(error);
-    await writeFile(`${prefix}.error.txt`, `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    return { kind: "error", message, seconds: (performance.now() - started) / 1000 };
-  }
-}
-
-function countedViolations(result: Omit<EntryResult, "countedViolations">, strict: boolean): string[] {
-  // With --strict a client's defect counts like a violation of Kafka's (exit 1, not 4).
-  const defects = strict ? result.clientDefects.map((defect) => `client-defect:${defect}`) : [];
-  const counted: string[] = [];
-  // A target that could not run the scenario proved nothing: the comparison is not a pass.
-  const named: [string, Outcome | null][] = [
-    ["engine+bug", result.engineWithBugs],
-    ["engine", result.engine],
-    ["kafka", result.kafka],
-  ];
-  for (const [name, outcome] of named) if (outcome?.kind === "error") counted.push(`${name}:ERROR`);
-  const engine = verdictOf(result.engine);
-  if (engine !== null) counted.push(...violatedIds(engine).map((id) => `engine:${id}`));
-  const kafka = verdictOf(result.kafka);
-  if (kafka !== null) counted.push(...violatedIds(kafka).map((id) => `kafka:${id}`));
-  // The engine with planted bugs is expected to violate: only a violation the file does not list counts.
-  const withBugs = verdictOf(result.engineWithBugs);
-  if (withBugs !== null) counted.push(...violatedIds(withBugs).filter((id) => !result.entry.expectedWithBugs.includes(id)).map((id) => `engine+bug:${id}`));
-  return [...counted, ...defects];
-}
-
 function seconds(outcome: Outcome | null): string {
   return outcome !== null && (outcome.kind === "verdict" || outcome.kind === "error") ? `${outcome.seconds.toFixed(1)} s` : "-";
 }
@@ -406,20 +246,6 @@ function describeOutcomes(result: EntryResult): string[] {
   return lines;
 }
 
-/** Splits text into lines of at most `width` characters at spaces (a table cell may span lines). */
-function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = "";
-  for (const word of text.split(" ")) {
-    if (line !== "" && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line === "" ? word : `${line} ${word}`;
-  }
-  if (line !== "") lines.push(line);
-  return lines;
-}
-
 export function summaryTable(results: readonly EntryResult[]): string {
   const rows = results.map((result) => [
     [result.entry.label],
@@ -431,14 +257,6 @@ export function summaryTable(results: readonly EntryResult[]): string {
     [`${seconds(result.engine)} / ${seconds(result.kafka)}`],
   ]);
   return formatTable(["scenario", "engine + planted bug", "engine", "kafka", "client defects", "differ on (why)", "time engine / kafka"], rows);
-}
-
-export interface CompareSettings {
-  readonly entries: readonly CompareEntry[];
-  readonly engineOnly: boolean;
-  readonly timeScale: number;
-  readonly strict: boolean;
-  readonly outDirectory: string;
 }
 
 /** Parses the command line and picks the entries; "help" when --help was asked. Bad input: UsageError. */
@@ -457,7 +275,7 @@ export async function compareSettings(argv: readonly string[]): Promise<CompareS
   const withSuite = !parsed.flags.has("no-suite");
   const counterexamplesOff = parsed.flags.has("no-counterexamples");
   const counterexamplesOn = parsed.flags.has("counterexamples") || (counterexamplesByDefault && !counterexamplesOff);
-  const suite: CompareEntry[] = compareSuite.map((scenario) => ({ label: scenario.name, scenario, plantedBugs: [], counterexample: false, expectedWithBugs: [] }));
+  const suite = suiteEntries();
   const directory = single(parsed, "counterexample-dir") ?? defaultCounterexampleDirectory;
   const saved = counterexamplesOff ? [] : await counterexampleEntries(directory);
   let entries: CompareEntry[];
@@ -465,11 +283,11 @@ export async function compareSettings(argv: readonly string[]): Promise<CompareS
     // Naming a counterexample includes it even when counterexamples are off by default.
     const pool = [...(withSuite ? suite : []), ...saved];
     for (const name of names) {
-      if (!pool.some((entry) => matches(entry, name))) {
+      if (!pool.some((entry) => matchesEntry(entry, name))) {
         throw new UsageError(`--scenarios: ${JSON.stringify(name)} is not allowed; allowed: ${pool.map((entry) => entry.label).join(", ")}`);
       }
     }
-    entries = pool.filter((entry) => names.some((name) => matches(entry, name)));
+    entries = pool.filter((entry) => names.some((name) => matchesEntry(entry, name)));
   } else {
     entries = [...(withSuite ? suite : []), ...(counterexamplesOn ? saved : [])];
   }
@@ -477,7 +295,7 @@ export async function compareSettings(argv: readonly string[]): Promise<CompareS
   return { entries: byClusterShape(entries), engineOnly: parsed.flags.has("engine-only"), timeScale, strict: parsed.flags.has("strict"), outDirectory };
 }
 
-/** Runs the selected entries on both targets and prints as it goes; the CLI wraps it. */
+/** Runs the selected entries on both targets (run/compare) and prints each result as it comes. */
 export async function compareScenarios(settings: CompareSettings, io: CompareIo): Promise<CompareResult> {
   const { entries, outDirectory } = settings;
   await mkdir(outDirectory, { recursive: true });
@@ -493,53 +311,21 @@ export async function compareScenarios(settings: CompareSettings, io: CompareIo)
   };
   const started = performance.now();
   out(`compare: ${entries.length} scenarios (${entries.filter((entry) => !entry.counterexample).length} suite, ${entries.filter((entry) => entry.counterexample).length} counterexamples); run directory ${outDirectory}`);
-  const results: EntryResult[] = [];
-  let kafka: Target | null = null;
-  try {
-    if (!settings.engineOnly) {
-      const logDirectory = join(outDirectory, "kafka-logs");
-      kafka = io.createKafka === undefined ? await (await import("../adapters/kafka/index.js")).createKafkaTarget({ logDirectory }) : await io.createKafka(logDirectory);
-    }
-    const { kafkaCannotRun } = await import("../adapters/kafka/runnable.js");
-    for (const [index, entry] of entries.entries()) {
+  const results = await runCompareEntries(settings, {
+    progress,
+    ...(io.createKafka === undefined ? {} : { createKafka: io.createKafka }),
+    onStart: (entry, index) => {
       const bugs = entry.plantedBugs.length > 0 ? ` [planted engine bug: ${entry.plantedBugs.join(", ")}]` : "";
       out(`\n== ${index + 1}/${entries.length} ${entry.label}${entry.counterexample ? " (counterexample)" : ""}${bugs}`);
       progress(`compare: ${index + 1}/${entries.length} ${entry.label}`);
-      const prefix = join(outDirectory, safeName(entry.label));
-      await writeFile(`${prefix}.scenario.json`, `${JSON.stringify(entry.scenario, null, 2)}\n`);
-      const engineWithBugs = entry.plantedBugs.length === 0 ? null : await runOne(await createTarget("engine", { plantedBugs: entry.plantedBugs }), entry.scenario, `${prefix}.engine-planted-bug`);
-      const engine = await runOne(await createTarget("engine"), entry.scenario, `${prefix}.engine`);
-      let kafkaOutcome: Outcome;
-      const reason = kafkaCannotRun(entry.scenario);
-      if (reason !== null) kafkaOutcome = { kind: "not-runnable", reason };
-      else if (kafka === null) kafkaOutcome = { kind: "skipped", reason: "--engine-only" };
-      else {
-        const scenario = entry.counterexample ? timeScaled(entry.scenario, settings.timeScale) : entry.scenario;
-        kafkaOutcome = await runOne(kafka, scenario, `${prefix}.kafka`, (line) => progress(`  ${line}`));
-      }
-      const differences = differencesOf(engine, kafkaOutcome);
-      const partial = {
-        entry,
-        engineWithBugs,
-        engine,
-        kafka: kafkaOutcome,
-        differences,
-        reasons: reasonsOf(engine, kafkaOutcome, differences),
-        clientDefects: defectsOf([
-          ["engine", engine],
-          ["kafka", kafkaOutcome],
-        ]),
-      };
-      const result: EntryResult = { ...partial, countedViolations: countedViolations(partial, settings.strict) };
-      results.push(result);
+    },
+    onResult: async (result) => {
       out(entryTable(result));
       for (const line of describeOutcomes(result)) out(line);
       // Written as it goes, so an interrupted compare leaves what it had.
       await writeFile(join(outDirectory, "compare.txt"), `${printed.join("\n")}\n`);
-    }
-  } finally {
-    await kafka?.close();
-  }
+    },
+  });
   const totalSeconds = (performance.now() - started) / 1000;
   const counted = results.flatMap((result) => result.countedViolations.map((violation) => `${result.entry.label} ${violation}`));
   out("\n== summary");
@@ -567,38 +353,19 @@ export async function compareScenarios(settings: CompareSettings, io: CompareIo)
   out(`compare: output, histories and verdicts in ${outDirectory}`);
   await writeFile(join(outDirectory, "compare.txt"), `${printed.join("\n")}\n`);
   await writeFile(join(outDirectory, "progress.log"), `${progressLines.join("\n")}\n`);
-  await writeFile(
-    join(outDirectory, "summary.json"),
-    `${JSON.stringify(
-      {
-        seconds: Math.round(totalSeconds),
-        violations: counted,
-        scenarios: results.map((result) => ({
-          label: result.entry.label,
-          plantedBugs: result.entry.plantedBugs,
-          engineWithBugs: brief(result.engineWithBugs),
-          engine: brief(result.engine),
-          kafka: brief(result.kafka),
-          differences: result.differences,
-          reasons: result.reasons,
-          clientDefects: result.clientDefects,
-          countedViolations: result.countedViolations,
-        })),
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  const scenarios = results.map((result) => ({
+    label: result.entry.label,
+    plantedBugs: result.entry.plantedBugs,
+    engineWithBugs: briefOutcome(result.engineWithBugs),
+    engine: briefOutcome(result.engine),
+    kafka: briefOutcome(result.kafka),
+    differences: result.differences,
+    reasons: result.reasons,
+    clientDefects: result.clientDefects,
+    countedViolations: result.countedViolations,
+  }));
+  await writeFile(join(outDirectory, "summary.json"), `${JSON.stringify({ seconds: Math.round(totalSeconds), violations: counted, scenarios }, null, 2)}\n`);
   return { results, outDirectory, seconds: totalSeconds, exitCode };
-}
-
-function brief(outcome: Outcome | null): unknown {
-  if (outcome === null) return null;
-  if (outcome.kind === "verdict") {
-    const { verdict, history } = outcome;
-    return { kind: outcome.kind, seconds: Number(outcome.seconds.toFixed(1)), client: history.header.client ?? null, outcome: verdict.outcome, valid: verdict.valid, violated: violatedIds(verdict), clientDefects: verdict.clientDefects.length, counts: verdict.counts };
-  }
-  return outcome;
 }
 
 export async function runCompare(argv: readonly string[], io: CompareIo = defaultIo): Promise<number> {

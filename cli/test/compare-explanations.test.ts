@@ -6,7 +6,7 @@
 import { describe, expect, test } from "vitest";
 import type { ClientDefect, GuaranteeId, GuaranteeVerdict, Verdict } from "../../model/verdict.js";
 import { clientDefectCell, guaranteeCell } from "../compare-cells.js";
-import { explainDifference } from "../compare-differences.js";
+import { explainDifference } from "../../run/compare/differences.js";
 
 function guarantee(id: GuaranteeId, status: GuaranteeVerdict["status"], extra: Partial<GuaranteeVerdict> = {}): GuaranteeVerdict {
   return { id, status, reason: "", anomalies: [], counts: {}, evidence: "12 records", implied: [], ...extra };
