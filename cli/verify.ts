@@ -16,18 +16,22 @@ import { formatScenarioSize, scenarioSize } from "../chaos/arbitraries/scenario.
 import { guaranteeCatalogue } from "../model/index.js";
 import { presetScenarioArbitrary } from "../chaos/arbitraries/presets.js";
 import { createTarget, knownTargetNames } from "../run/targets.js";
-import { searchScenarios } from "../run/search.js";
-import { VerdictTally } from "../run/tally.js";
+import type { SearchResult } from "../run/search.js";
+import type { VerdictTally } from "../run/tally.js";
+import { surveyScenarios, type Survey } from "../run/verify/survey.js";
+import type fc from "fast-check";
+import type { Scenario } from "../chaos/scenario.js";
+import type { RunOptions, Target } from "../adapters/target.js";
 import { writeRunDirectory } from "../run/run-directory.js";
 import { parsePlantedBugs } from "../run/counterexample.js";
 import { plantedBugs as engineBugs } from "../engine/planted-bugs.js";
-import { allowedAnomalies, promisedViolations, type JudgedRun } from "../run/judge.js";
+import { promisedViolations, type JudgedRun } from "../run/judge.js";
 import { parseArguments, parseCount, parseDuration, single, UsageError, type OptionSpec } from "./arguments.js";
 import { resolveConfiguration } from "./configuration.js";
 import { verifyTable } from "./verify-table.js";
 import { configurationPresets, presetProducerConfigs } from "../chaos/presets/index.js";
 import { kafkaRandomScenarios } from "../adapters/kafka/bounds.js";
-import { describeFound, formatBudget, shrinkViolation } from "./verify-shrink.js";
+import { describeFound, formatBudget, shrinkViolation } from "../run/verify/shrink.js";
 import { refuseUnmodelled, type ConfigurationSite } from "../adapters/engine/unmodelled.js";
 import type { ConfigurationPreset } from "../chaos/presets/index.js";
 import { didYouMean } from "../model/config/closest.js";
@@ -205,27 +209,36 @@ function stamp(date: Date): string {
   return date.toISOString().replace(/[:.]/g, "-");
 }
 
-export async function runVerify(argv: readonly string[], io: VerifyIo = defaultIo, signal?: AbortSignal): Promise<number> {
+/** Everything verify needs, parsed and checked before anything runs. */
+interface VerifySettings {
+  readonly argv: readonly string[];
+  readonly targetName: string;
+  readonly guarantees: readonly GuaranteeId[];
+  readonly runs: number;
+  readonly seed?: number;
+  readonly intensity: number;
+  readonly timeBudgetMs: number;
+  readonly timeBudgetText: string;
+  readonly shrinkBudgetMs?: number;
+  readonly outDirectory: string;
+  readonly configuration: ConfigurationPreset;
+  readonly faultKinds: readonly FaultKind[];
+  readonly plantedBugs: ReturnType<typeof parsePlantedBugs>;
+}
+
+/** Parses and checks the command line: every refusal happens here, before a target starts. */
+async function verifySettings(argv: readonly string[]): Promise<VerifySettings | "help"> {
   const parsed = parseArguments(argv, verifyOptions);
-  if (parsed.flags.has("help")) {
-    io.out(verifyHelp());
-    return 0;
-  }
+  if (parsed.flags.has("help")) return "help";
   if (parsed.positionals.length > 0) throw new UsageError(`verify takes no positional arguments, got ${JSON.stringify(parsed.positionals)}; see --help`);
   const targetName = single(parsed, "target") ?? "engine";
   if (!knownTargetNames.includes(targetName)) throw new UsageError(`--target ${JSON.stringify(targetName)} is not allowed${didYouMean(targetName, knownTargetNames)}; allowed: ${knownTargetNames.join(", ")}`);
-  const guarantees = parseGuarantees(single(parsed, "guarantees"));
-  const runs = parseCount(single(parsed, "runs") ?? "100", "--runs", 1, 1_000_000);
   const seedText = single(parsed, "seed");
-  const seed = seedText === undefined ? undefined : parseCount(seedText, "--seed", -0x7fff_ffff, 0x7fff_ffff);
   const intensity = parseIntensity(single(parsed, "intensity") ?? "medium");
   if (typeof intensity !== "number") throw new UsageError(`${intensity.field} ${JSON.stringify(intensity.value)} is not allowed; allowed: ${intensity.allowed}`);
-  const timeBudgetMs = parseDuration(single(parsed, "time-budget") ?? "10m", "--time-budget");
+  const timeBudgetText = single(parsed, "time-budget") ?? "10m";
   const shrinkBudgetText = single(parsed, "shrink-budget") ?? (targetName === "kafka" ? "3m" : undefined);
-  const shrinkBudgetMs = shrinkBudgetText === undefined ? undefined : parseDuration(shrinkBudgetText, "--shrink-budget");
-  const outDirectory = single(parsed, "out") ?? "runs";
   const configuration = resolveConfiguration(parsed.options.get("config") ?? []);
-  const faultKinds = parseFaults(single(parsed, "faults"), targetName);
   const plantedBugText = single(parsed, "planted-bug");
   let plantedBugs: ReturnType<typeof parsePlantedBugs> = [];
   try {
@@ -234,11 +247,25 @@ export async function runVerify(argv: readonly string[], io: VerifyIo = defaultI
     throw new UsageError(`--planted-bug: ${(error as Error).message}`);
   }
   if (plantedBugs.length > 0 && targetName !== "engine") throw new UsageError("--planted-bug is engine only");
-  const onKafka = targetName === "kafka";
+  const settings: VerifySettings = {
+    argv,
+    targetName,
+    guarantees: parseGuarantees(single(parsed, "guarantees")),
+    runs: parseCount(single(parsed, "runs") ?? "100", "--runs", 1, 1_000_000),
+    ...(seedText === undefined ? {} : { seed: parseCount(seedText, "--seed", -0x7fff_ffff, 0x7fff_ffff) }),
+    intensity,
+    timeBudgetMs: parseDuration(timeBudgetText, "--time-budget"),
+    timeBudgetText,
+    ...(shrinkBudgetText === undefined ? {} : { shrinkBudgetMs: parseDuration(shrinkBudgetText, "--shrink-budget") }),
+    outDirectory: single(parsed, "out") ?? "runs",
+    configuration,
+    faultKinds: parseFaults(single(parsed, "faults"), targetName),
+    plantedBugs,
+  };
   // Real Kafka honours every key; the engine refuses the keys it does not model, before anything runs.
-  if (!onKafka) refuseUnmodelled(configurationSites(configuration));
-  await checkOutDirectory(outDirectory);
-  if (onKafka) {
+  if (targetName !== "kafka") refuseUnmodelled(configurationSites(configuration));
+  await checkOutDirectory(settings.outDirectory);
+  if (targetName === "kafka") {
     // Refused before containers start: a configuration kafkajs cannot express (partitioner.ignore.keys).
     const { kafkaClientProblem } = await import("../adapters/kafka/runnable.js");
     for (const [index, config] of presetProducerConfigs(configuration).entries()) {
@@ -246,175 +273,188 @@ export async function runVerify(argv: readonly string[], io: VerifyIo = defaultI
       if (problem !== null) throw new UsageError(`--config ${configuration.name} is not runnable on kafka: ${problem}`);
     }
   }
-  const startedAt = performance.now();
-  const runOptions = onKafka ? { log: (line: string) => process.stderr.write(`${line}\n`) } : {};
+  return settings;
+}
 
-  const target = await createTarget(targetName, onKafka ? { plantedBugs, timeScale: kafkaRandomScenarios.timeScale } : { plantedBugs });
+/** What the closing phases write and print with. */
+interface Closing {
+  readonly settings: VerifySettings;
+  readonly target: Target;
+  readonly survey: Survey;
+  readonly io: VerifyIo;
+  readonly table: string;
+  readonly runName: string;
+  readonly repeatCommand: string;
+}
+
+function summaryOf(closing: Closing, verdictLine: string): string {
+  const { settings, target, survey } = closing;
+  const bugs = settings.plantedBugs.length > 0 ? ` (planted bugs: ${settings.plantedBugs.join(", ")})` : "";
+  return [`# verify ${settings.configuration.name}`, "", `- ${verdictLine}`, `- target: ${target.name}${bugs}`, `- runs: ${survey.tally.runs} of ${settings.runs}; intensity ${settings.intensity}`, `- repeat: \`${closing.repeatCommand}\``, "", "```", closing.table, "```", ""].join("\n");
+}
+
+async function writeRun(closing: Closing, run: JudgedRun, extra: { description?: string; fastCheck?: { seed: number; path?: string } }): Promise<{ directory: string; replayCommands: readonly string[] }> {
+  const { settings, target } = closing;
+  return writeRunDirectory(run, {
+    outDirectory: settings.outDirectory,
+    name: closing.runName,
+    target: target.name,
+    deterministic: target.deterministic,
+    plantedBugs: settings.plantedBugs,
+    guarantees: settings.guarantees,
+    ...(extra.description === undefined ? {} : { description: extra.description }),
+    ...(extra.fastCheck === undefined ? {} : { fastCheck: extra.fastCheck }),
+  });
+}
+
+/** Ctrl-C: the table so far, the run that matters most (the shrunk or first violation, else the example), exit 130. */
+async function closeInterrupted(closing: Closing, shrunk: SearchResult | undefined): Promise<number> {
+  const { settings, survey, io } = closing;
+  const progress = `interrupted after ${survey.tally.runs} of ${settings.runs} runs${shrunk?.aborted === true ? " (while shrinking the first violation)" : ""}`;
+  io.out(`verify: ${progress}; nothing after that was judged`);
+  const shown = shrunk?.counterexample ?? survey.firstViolation?.run ?? survey.example?.run;
+  let directory: string;
+  if (shown === undefined) {
+    directory = join(settings.outDirectory, closing.runName);
+    await mkdir(directory, { recursive: true });
+  } else {
+    directory = (await writeRun(closing, shown, { description: `${shown.scenario.name}: ${progress}` })).directory;
+  }
+  await writeFile(join(directory, "summary.md"), summaryOf(closing, `${progress}; ${outcomeLine(survey.tally, survey.search.seed)}`));
+  io.out(`run directory: ${directory}`);
+  io.out(`repeat: ${closing.repeatCommand}`);
+  return ExitCode.interrupted;
+}
+
+/** A violation: the shrunk counterexample's directory and the commands that replay it, exit 1. */
+async function closeViolated(closing: Closing, shrunk: SearchResult | undefined): Promise<number> {
+  const { settings, survey, io } = closing;
+  const violations = survey.violatingRuns;
+  const runs = survey.tally.runs;
+  if (shrunk === undefined || !shrunk.failed || shrunk.counterexample === undefined) {
+    io.out(`VIOLATION in ${violations} of ${runs} runs; ${shrunk === undefined ? "no time budget left to replay and shrink the first" : "the first did not fail again when replayed (a nondeterministic target?)"}`);
+    return ExitCode.violated;
+  }
+  const written = await writeRun(closing, shrunk.counterexample, { fastCheck: { seed: shrunk.seed, ...(shrunk.path === undefined ? {} : { path: shrunk.path }) } });
+  const violated = promisedViolations(shrunk.counterexample.verdict, settings.guarantees);
+  io.out(`VIOLATION in ${violations} of ${runs} runs; the first violates ${violated.map((guarantee) => guarantee.id).join(", ")}, shrunk in ${shrunk.shrinks} steps to ${formatScenarioSize(scenarioSize(shrunk.counterexample.scenario))}`);
+  for (const guarantee of violated) for (const anomaly of guarantee.anomalies.filter((candidate) => !candidate.allowed).slice(0, 3)) io.out(`  ${guarantee.id} ${anomaly.kind}: ${anomaly.message}`);
+  await writeFile(join(written.directory, "summary.md"), summaryOf(closing, `VIOLATION in ${violations} of ${runs} runs; the shrunk counterexample is in this directory`));
+  io.out(`run directory: ${written.directory}`);
+  io.out(`replay: ${written.replayCommands.join("   or   ")}`);
+  io.out(`fast-check: seed ${shrunk.seed}, path "${shrunk.path ?? ""}"`);
+  return ExitCode.violated;
+}
+
+/** No violation: say only what was checked, and leave the example run behind. */
+async function closeWithoutViolation(closing: Closing): Promise<number> {
+  const { survey, io } = closing;
+  // A promised guarantee no run exercised is not "held".
+  const verdictLine = outcomeLine(survey.tally, survey.search.seed);
+  io.out(`verify: ${verdictLine}`);
+  const example = survey.example;
+  if (example !== undefined) {
+    // The run with the most observed allowed behaviour, with its scenario, history, verdict, report and replay file.
+    const written = await writeRun(closing, example.run, { description: `${example.run.scenario.name}: example run of a passing verify (${example.allowedAnomalies} allowed anomalies)` });
+    await writeFile(join(written.directory, "summary.md"), summaryOf(closing, `${verdictLine}; the example run here showed ${example.allowedAnomalies} allowed anomalies`));
+    io.out(`run directory: ${written.directory} (summary.md, and an example run: report.md, history.jsonl)`);
+    io.out(`repeat: ${closing.repeatCommand}`);
+  }
+  return exitCodeOf(survey.tally.outcome());
+}
+
+/** Phase 2: shrink the first violation within the shrink budget and what is left of the time budget. */
+async function shrinkPhase(settings: VerifySettings, target: Target, survey: Survey, context: { arbitrary: fc.Arbitrary<Scenario>; startedAt: number; runOptions: RunOptions; io: VerifyIo; signal?: AbortSignal }): Promise<SearchResult | undefined> {
+  const { io } = context;
+  const first = survey.firstViolation;
+  // What was found is printed before any shrinking: a shrink that runs out of time still leaves it.
+  if (first !== undefined) for (const line of describeFound(first.run, settings.guarantees, first.index + 1)) io.out(line);
+  const remainingMs = Math.round(settings.timeBudgetMs - (performance.now() - context.startedAt));
+  const shrinkMs = Math.min(settings.shrinkBudgetMs ?? remainingMs, remainingMs);
+  if (first === undefined || shrinkMs <= 0 || survey.search.aborted) return undefined;
+  io.out(`verify: shrinking within ${formatBudget(shrinkMs)}`);
+  const shrunk = await shrinkViolation({
+    target,
+    engine: target.deterministic ? null : await createTarget("engine"),
+    arbitrary: context.arbitrary,
+    guarantees: settings.guarantees,
+    seed: survey.search.seed,
+    path: String(first.index),
+    first: first.run,
+    budgetMs: shrinkMs,
+    runOptions: context.runOptions,
+    out: io.out,
+    progress: io.progress,
+    ...(context.signal === undefined ? {} : { signal: context.signal }),
+  });
+  if (process.stderr.isTTY) io.progress("\n");
+  return shrunk.result;
+}
+
+export async function runVerify(argv: readonly string[], io: VerifyIo = defaultIo, signal?: AbortSignal): Promise<number> {
+  const settings = await verifySettings(argv);
+  if (settings === "help") {
+    io.out(verifyHelp());
+    return 0;
+  }
+  const { configuration, guarantees, plantedBugs, runs } = settings;
+  const onKafka = settings.targetName === "kafka";
+  const startedAt = performance.now();
+  const runOptions: RunOptions = onKafka ? { log: (line: string) => process.stderr.write(`${line}\n`) } : {};
+  const target = await createTarget(settings.targetName, onKafka ? { plantedBugs, timeScale: kafkaRandomScenarios.timeScale } : { plantedBugs });
   try {
     io.out(`verify: configuration ${configuration.name} (${configuration.summary})`);
-    io.out(`verify: target ${target.name}${plantedBugs.length > 0 ? ` with planted bug ${plantedBugs.join(", ")}` : ""}, ${runs} runs, intensity ${intensity}, guarantees ${guarantees.join(",")}`);
-    const tally = new VerdictTally(guarantees);
+    io.out(`verify: target ${target.name}${plantedBugs.length > 0 ? ` with planted bug ${plantedBugs.join(", ")}` : ""}, ${runs} runs, intensity ${settings.intensity}, guarantees ${guarantees.join(",")}`);
     const arbitrary = presetScenarioArbitrary(configuration, {
       name: `verify-${configuration.name}`,
-      intensity,
-      faultKinds,
+      intensity: settings.intensity,
+      faultKinds: settings.faultKinds,
       consumers: 1,
       supportedFaults: target.supportedFaults,
       singleClientLinks: target.singleClientLinks,
       ...(onKafka ? { maxOperations: kafkaRandomScenarios.maxOperations } : {}),
     });
     if (onKafka) io.out(`verify: real Kafka: time scale ${kafkaRandomScenarios.timeScale}, at most ${kafkaRandomScenarios.maxOperations} operations per scenario, 30-60 s per run; the first run starts the cluster`);
-    if (shrinkBudgetMs !== undefined) io.out(`verify: a violation is shrunk within ${formatBudget(shrinkBudgetMs)} (--shrink-budget)${onKafka ? ", on the engine first when it reproduces there" : ""}`);
-    let violations = 0;
-    /** The first violating run as it ran (before shrinking): written when Ctrl-C leaves no time to shrink. */
-    let firstViolatingRun: JudgedRun | undefined;
-    /** Kept for the run directory of a passing verify: the run that showed the most allowed behaviour. */
-    let example: JudgedRun | undefined;
-    let exampleScore = -1;
-    /** fast-check's path of the first violating scenario: the shrink starts from it. */
-    let firstViolation: number | undefined;
+    if (settings.shrinkBudgetMs !== undefined) io.out(`verify: a violation is shrunk within ${formatBudget(settings.shrinkBudgetMs)} (--shrink-budget)${onKafka ? ", on the engine first when it reproduces there" : ""}`);
     // Phase 1 runs every scenario (nothing fails), so the table counts all runs and all violations.
-    const survey = await searchScenarios({
+    const survey = await surveyScenarios({
       target,
       arbitrary,
       guarantees,
-      failOn: "never",
-      numRuns: runs,
-      timeLimitMs: timeBudgetMs,
+      runs,
+      ...(settings.seed === undefined ? {} : { seed: settings.seed }),
+      timeLimitMs: settings.timeBudgetMs,
       runOptions,
       ...(signal === undefined ? {} : { signal }),
-      ...(seed === undefined ? {} : { seed }),
-      onRun: (run) => {
-        tally.add(run.verdict);
-        const score = allowedAnomalies(run.verdict, guarantees).length;
-        if (score > exampleScore) {
-          example = run;
-          exampleScore = score;
-        }
-        if (promisedViolations(run.verdict, guarantees).length > 0) {
-          violations++;
-          firstViolation ??= tally.runs - 1;
-          firstViolatingRun ??= run;
-        }
+      onRun: (tally, violatingRuns) => {
         const allowed = [...tally.guarantees.values()].reduce((sum, entry) => sum + [...entry.allowed.values()].reduce((inner, group) => inner + group.anomalies, 0), 0);
-        io.progress(`runs ${tally.runs}/${runs}, violations ${violations}, observed allowed anomalies ${allowed}   `);
+        io.progress(`runs ${tally.runs}/${runs}, violations ${violatingRuns}, observed allowed anomalies ${allowed}   `);
       },
     });
     if (process.stderr.isTTY) io.progress("\n");
-    if (survey.error !== undefined) throw survey.error;
-    // Phase 2 replays the first violation from its path (same seed) and lets fast-check shrink it,
-    // within what is left of the time budget (a Kafka run takes most of a minute).
-    const remainingMs = Math.round(timeBudgetMs - (performance.now() - startedAt));
-    // What was found is printed before any shrinking: a shrink that runs out of time still leaves it.
-    if (firstViolatingRun !== undefined) for (const line of describeFound(firstViolatingRun, guarantees, (firstViolation ?? 0) + 1)) io.out(line);
-    const shrinkMs = Math.min(shrinkBudgetMs ?? remainingMs, remainingMs);
-    if (firstViolatingRun !== undefined && shrinkMs > 0) io.out(`verify: shrinking within ${formatBudget(shrinkMs)}`);
-    const result =
-      firstViolation === undefined || firstViolatingRun === undefined || shrinkMs <= 0 || survey.aborted
-        ? undefined
-        : (
-            await shrinkViolation({
-              target,
-              engine: onKafka ? await createTarget("engine") : null,
-              arbitrary,
-              guarantees,
-              seed: survey.seed,
-              path: String(firstViolation),
-              first: firstViolatingRun,
-              budgetMs: shrinkMs,
-              runOptions,
-              out: io.out,
-              progress: io.progress,
-              ...(signal === undefined ? {} : { signal }),
-            })
-          ).result;
-    if (result !== undefined && process.stderr.isTTY) io.progress("\n");
-
-    const table = verifyTable(tally, guarantees);
+    if (survey.search.error !== undefined) throw survey.search.error;
+    const shrunk = await shrinkPhase(settings, target, survey, { arbitrary, startedAt, runOptions, io, ...(signal === undefined ? {} : { signal }) });
+    const table = verifyTable(survey.tally, guarantees);
     io.out("");
     io.out(table);
     io.out("");
-    const runName = `${stamp(io.now())}-${configuration.name.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 60)}`;
-    // The exact command that repeats this verify (same seed, same scenarios on the engine).
-    const repeatCommand = ["npx kafka-harness verify", ...argv.filter((_, index) => !isSeedArgument(argv, index)), "--seed", String(survey.seed)].join(" ");
-    const summary = (verdictLine: string): string =>
-      [`# verify ${configuration.name}`, "", `- ${verdictLine}`, `- target: ${target.name}${plantedBugs.length > 0 ? ` (planted bugs: ${plantedBugs.join(", ")})` : ""}`, `- runs: ${tally.runs} of ${runs}; intensity ${intensity}`, `- repeat: \`${repeatCommand}\``, "", "```", table, "```", ""].join("\n");
-    const interrupted = survey.aborted || result?.aborted === true;
-    if (interrupted) {
-      const progress = `interrupted after ${tally.runs} of ${runs} runs${result?.aborted === true ? " (while shrinking the first violation)" : ""}`;
-      io.out(`verify: ${progress}; nothing after that was judged`);
-      // The run that matters most: the (partly) shrunk or first violation, else the example run.
-      const shown = result?.counterexample ?? firstViolatingRun ?? example;
-      const line = `${progress}; ${outcomeLine(tally, survey.seed)}`;
-      let directory: string;
-      if (shown === undefined) {
-        directory = join(outDirectory, runName);
-        await mkdir(directory, { recursive: true });
-      } else {
-        const written = await writeRunDirectory(shown, {
-          outDirectory,
-          name: runName,
-          target: target.name,
-          deterministic: target.deterministic,
-          plantedBugs,
-          guarantees,
-          description: `${shown.scenario.name}: ${progress}`,
-        });
-        directory = written.directory;
-      }
-      await writeFile(join(directory, "summary.md"), summary(line));
-      io.out(`run directory: ${directory}`);
-      io.out(`repeat: ${repeatCommand}`);
-      return ExitCode.interrupted;
-    }
-    if (survey.interrupted) io.out(`verify: time budget reached after ${tally.runs} runs`);
+    const closing: Closing = {
+      settings,
+      target,
+      survey,
+      io,
+      table,
+      runName: `${stamp(io.now())}-${configuration.name.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 60)}`,
+      // The exact command that repeats this verify (same seed, same scenarios on the engine).
+      repeatCommand: ["npx kafka-harness verify", ...argv.filter((_, index) => !isSeedArgument(argv, index)), "--seed", String(survey.search.seed)].join(" "),
+    };
+    if (survey.search.aborted || shrunk?.aborted === true) return await closeInterrupted(closing, shrunk);
+    if (survey.search.interrupted) io.out(`verify: time budget reached after ${survey.tally.runs} runs`);
     // Zero runs judged nothing: saying "every promised guarantee held" would be a lie.
-    if (tally.runs === 0) throw new UsageError(`--time-budget ${single(parsed, "time-budget") ?? "10m"} ended before the first scenario finished; nothing was judged; allowed: a budget longer than one scenario`);
-    if (result?.error !== undefined) throw result.error;
-    if (violations > 0 && (result === undefined || !result.failed || result.counterexample === undefined)) {
-      io.out(`VIOLATION in ${violations} of ${tally.runs} runs; ${result === undefined ? "no time budget left to replay and shrink the first" : "the first did not fail again when replayed (a nondeterministic target?)"}`);
-      return ExitCode.violated;
-    }
-    if (result?.failed === true && result.counterexample !== undefined) {
-      const written = await writeRunDirectory(result.counterexample, {
-        outDirectory,
-        name: runName,
-        target: target.name,
-        deterministic: target.deterministic,
-        plantedBugs,
-        fastCheck: { seed: result.seed, ...(result.path === undefined ? {} : { path: result.path }) },
-        guarantees,
-      });
-      const violated = promisedViolations(result.counterexample.verdict, guarantees);
-      io.out(`VIOLATION in ${violations} of ${tally.runs} runs; the first violates ${violated.map((guarantee) => guarantee.id).join(", ")}, shrunk in ${result.shrinks} steps to ${formatScenarioSize(scenarioSize(result.counterexample.scenario))}`);
-      for (const guarantee of violated) for (const anomaly of guarantee.anomalies.filter((candidate) => !candidate.allowed).slice(0, 3)) io.out(`  ${guarantee.id} ${anomaly.kind}: ${anomaly.message}`);
-      await writeFile(join(written.directory, "summary.md"), summary(`VIOLATION in ${violations} of ${tally.runs} runs; the shrunk counterexample is in this directory`));
-      io.out(`run directory: ${written.directory}`);
-      io.out(`replay: ${written.replayCommands.join("   or   ")}`);
-      io.out(`fast-check: seed ${result.seed}, path "${result.path ?? ""}"`);
-      return ExitCode.violated;
-    }
-    // No violation: say only what was checked. A promised guarantee no run exercised is not "held".
-    const verdictLine = outcomeLine(tally, survey.seed);
-    io.out(`verify: ${verdictLine}`);
-    const exitCode = exitCodeOf(tally.outcome());
-    if (example !== undefined) {
-      // A passing run leaves a directory too: the summary, and one example run (the one with the most
-      // observed allowed behaviour) with its scenario, history, verdict, report and replay file.
-      const written = await writeRunDirectory(example, {
-        outDirectory,
-        name: runName,
-        target: target.name,
-        deterministic: target.deterministic,
-        plantedBugs,
-        guarantees,
-        description: `${example.scenario.name}: example run of a passing verify (${exampleScore} allowed anomalies)`,
-      });
-      await writeFile(join(written.directory, "summary.md"), summary(`${verdictLine}; the example run here showed ${exampleScore} allowed anomalies`));
-      io.out(`run directory: ${written.directory} (summary.md, and an example run: report.md, history.jsonl)`);
-      io.out(`repeat: ${repeatCommand}`);
-    }
-    return exitCode;
+    if (survey.tally.runs === 0) throw new UsageError(`--time-budget ${settings.timeBudgetText} ended before the first scenario finished; nothing was judged; allowed: a budget longer than one scenario`);
+    if (shrunk?.error !== undefined) throw shrunk.error;
+    if (survey.violatingRuns > 0) return await closeViolated(closing, shrunk);
+    return await closeWithoutViolation(closing);
   } finally {
     await target.close();
     if (onKafka) {

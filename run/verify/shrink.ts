@@ -6,12 +6,12 @@
  * target itself, within the budget.
  */
 import type fc from "fast-check";
-import type { Scenario } from "../chaos/scenario.js";
-import type { GuaranteeId } from "../model/verdict.js";
-import type { RunOptions, Target } from "../adapters/target.js";
-import { promisedViolations, runAndJudge, type JudgedRun } from "../run/judge.js";
-import { searchScenarios, type SearchResult } from "../run/search.js";
-import { formatScenarioSize, scenarioSize } from "../chaos/arbitraries/scenario.js";
+import type { Scenario } from "../../chaos/scenario.js";
+import type { GuaranteeId } from "../../model/verdict.js";
+import type { RunOptions, Target } from "../../adapters/target.js";
+import { promisedViolations, runAndJudge, type JudgedRun } from "../judge.js";
+import { searchScenarios, type SearchResult } from "../search.js";
+import { formatScenarioSize, scenarioSize } from "../../chaos/arbitraries/scenario.js";
 
 export interface ShrinkRequest {
   readonly target: Target;

@@ -8,10 +8,10 @@ import { describe, expect, test } from "vitest";
 import type { Target } from "../../adapters/target.js";
 import { createEngineTarget } from "../../adapters/engine/index.js";
 import { presetScenarioArbitrary } from "../../chaos/arbitraries/presets.js";
-import { searchScenarios } from "../../run/search.js";
-import type { JudgedRun } from "../../run/judge.js";
+import { searchScenarios } from "../search.js";
+import type { JudgedRun } from "../judge.js";
 import { configurationPresets } from "../../chaos/presets/index.js";
-import { describeFound, shrinkViolation } from "../verify-shrink.js";
+import { describeFound, shrinkViolation } from "../verify/shrink.js";
 import type { GuaranteeId } from "../../model/verdict.js";
 
 function slowTarget(): { target: Target; runs: () => number } {
