@@ -9,6 +9,7 @@ import type { Scenario, Step } from "./scenario.js";
 import type { ScenarioProblem } from "./problem.js";
 import { clusterNodes } from "./nodes.js";
 import { nodesNamedBy } from "./describe-fault.js";
+import { finalReaderProcess, nemesisProcess, observerProcess } from "../model/index.js";
 
 /** Bounds keep one scenario cheap enough to shrink; anything larger is a mistake, not a workload. */
 export const scenarioBounds = {
@@ -22,7 +23,7 @@ export const scenarioBounds = {
 } as const;
 
 /** Process ids the harness itself uses in histories. */
-export const reservedProcesses: readonly string[] = ["nemesis", "observer", "final-reader"];
+export const reservedProcesses: readonly string[] = [nemesisProcess, observerProcess, finalReaderProcess];
 
 function isInteger(value: unknown, min: number, max: number): value is number {
   return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;

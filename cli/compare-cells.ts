@@ -5,9 +5,10 @@
  */
 import type { History } from "../model/history/event.js";
 import type { Anomaly, ClientDefect, GuaranteeVerdict } from "../model/verdict.js";
+import { finalReaderProcess, nemesisProcess, observerProcess } from "../model/index.js";
 
 /** Processes that are not clients of the workload: their events never make an anomaly a client's. */
-const notClients = new Set(["nemesis", "observer", "final-reader"]);
+const notClients = new Set([nemesisProcess, observerProcess, finalReaderProcess]);
 
 /** The workload clients whose events prove the anomalies (history event indexes), sorted. */
 export function clientsOf(anomalies: readonly Anomaly[], history: History | undefined): string[] {

@@ -6,7 +6,7 @@ import type { History, HistoryEvent, NemesisValue, ElectionValue } from "../mode
 import type { Verdict } from "../model/verdict.js";
 import type { Scenario } from "../chaos/scenario.js";
 import { formatScenarioSize, scenarioSize } from "../chaos/arbitraries/scenario.js";
-import { formatTime, formatVerdictTable } from "../model/index.js";
+import { formatTime, formatVerdictTable, nemesisProcess, observerProcess } from "../model/index.js";
 
 /** Bounds keep a report readable for a history of a million events. */
 const maxAnomalies = 50;
@@ -26,10 +26,10 @@ export function faultTimeline(history: History): string[] {
       lines.push("... (timeline truncated)");
       break;
     }
-    if (event.process === "nemesis" && event.type !== "invoke") {
+    if (event.process === nemesisProcess && event.type !== "invoke") {
       const value = (event.value ?? {}) as NemesisValue;
       lines.push(`- t=${formatTime(event.time)} ${event.f}: ${value.description ?? ""}${value.nodes && value.nodes.length > 0 ? ` (nodes ${value.nodes.join(", ")})` : ""}`);
-    } else if (event.process === "observer" && event.f === "leader-elected") {
+    } else if (event.process === observerProcess && event.f === "leader-elected") {
       const value = event.value as ElectionValue;
       lines.push(`- t=${formatTime(event.time)} ${value.unclean ? "UNCLEAN " : ""}election: ${value.topic}/${value.partition} leader broker-${value.leader} epoch ${value.epoch}`);
     }

@@ -7,13 +7,7 @@
 import type { ReadRecord, SendValue } from "../../model/history/event.js";
 import type { Consumer, EngineRecord, Producer, Simulation } from "../../engine/api.js";
 import type { ClientSpec, Step } from "../../chaos/scenario.js";
-import type { HistoryRecorder } from "./recorder.js";
-
-interface Outstanding {
-  readonly process: string;
-  readonly f: string;
-  readonly value: unknown;
-}
+import type { HistoryRecorder, OpenOperation } from "../protocol/recorder.js";
 
 export function toReadRecord(record: EngineRecord): ReadRecord {
   return { topic: record.topic, partition: record.partition, offset: record.offset, key: record.key, value: record.value };
@@ -23,7 +17,7 @@ export class ClientDriver {
   private readonly producers = new Map<string, Producer>();
   private readonly consumers = new Map<string, Consumer>();
   /** Operations invoked and not yet completed, by a per-run id (insertion order = invoke order). */
-  private readonly outstanding = new Map<number, Outstanding>();
+  private readonly outstanding = new Map<number, OpenOperation>();
   private readonly polling = new Set<string>();
   private nextOperation = 0;
   private closed = false;
@@ -46,8 +40,7 @@ export class ClientDriver {
 
   private begin(process: string, f: string, value: unknown): number {
     const id = this.nextOperation++;
-    this.outstanding.set(id, { process, f, value });
-    this.recorder.record(process, "invoke", f, value);
+    this.outstanding.set(id, this.recorder.invoke(process, f, value));
     return id;
   }
 
@@ -56,7 +49,7 @@ export class ClientDriver {
     const operation = this.outstanding.get(id);
     if (operation === undefined || this.closed) return false;
     this.outstanding.delete(id);
-    this.recorder.record(operation.process, type, operation.f, value, error);
+    operation.complete(type, value, error);
     return true;
   }
 
@@ -139,7 +132,7 @@ export class ClientDriver {
   abandonOutstanding(error: string): void {
     for (const [id, operation] of [...this.outstanding]) {
       this.outstanding.delete(id);
-      this.recorder.record(operation.process, "info", operation.f, operation.value, error);
+      operation.complete("info", this.recorder.events[operation.invokeIndex]?.value, error);
     }
   }
 

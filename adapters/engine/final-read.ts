@@ -8,9 +8,9 @@ import type { EndOffsetsValue, TopicPartition } from "../../model/history/event.
 import type { Simulation } from "../../engine/api.js";
 import type { TopicSpec } from "../../chaos/scenario.js";
 import type { ClientDriver } from "./clients.js";
-import type { HistoryRecorder } from "./recorder.js";
+import type { HistoryRecorder } from "../protocol/recorder.js";
+import { finalReaderProcess } from "../protocol/processes.js";
 
-export const finalReaderId = "final-reader";
 
 export interface FinalReadBounds {
   /** Simulated ms to wait for every partition to report offsets (an elected leader). */
@@ -47,26 +47,26 @@ export function finalRead(
   bounds: FinalReadBounds = defaultFinalReadBounds,
 ): void {
   simulation.runUntilCondition(() => readOffsets(simulation, topics).offline.length === 0, bounds.offsetsWaitMs);
-  recorder.record(finalReaderId, "invoke", "end-offsets");
+  const operation = recorder.invoke(finalReaderProcess, "end-offsets");
   const { offsets, offline } = readOffsets(simulation, topics);
   const value: EndOffsetsValue = { offsets };
-  if (offline.length === 0) recorder.record(finalReaderId, "ok", "end-offsets", value);
-  else recorder.record(finalReaderId, "info", "end-offsets", value, "LEADER_NOT_AVAILABLE");
+  if (offline.length === 0) operation.complete("ok", value);
+  else operation.complete("info", value, "LEADER_NOT_AVAILABLE");
 
-  const consumer = simulation.consumer(finalReaderId, consumerConfig);
-  driver.addConsumer(finalReaderId, consumer);
+  const consumer = simulation.consumer(finalReaderProcess, consumerConfig);
+  driver.addConsumer(finalReaderProcess, consumer);
   const partitions = offsets.map(({ topic, partition }) => ({ topic, partition }));
-  driver.apply({ at: 0, op: "assign", client: finalReaderId, partitions });
+  driver.apply({ at: 0, op: "assign", client: finalReaderProcess, partitions });
   const position = new Map<string, number>();
   const keyOf = (topic: string, partition: number): string => `${topic}/${partition}`;
   for (const entry of offsets) {
-    driver.apply({ at: 0, op: "seek", client: finalReaderId, topic: entry.topic, partition: entry.partition, offset: entry.startOffset });
+    driver.apply({ at: 0, op: "seek", client: finalReaderProcess, topic: entry.topic, partition: entry.partition, offset: entry.startOffset });
     position.set(keyOf(entry.topic, entry.partition), entry.startOffset);
   }
   const done = (): boolean => offsets.every((entry) => (position.get(keyOf(entry.topic, entry.partition)) ?? 0) >= entry.endOffset);
 
   for (let poll = 0; poll < bounds.maxPolls && !done(); poll++) {
-    const started = driver.poll(finalReaderId, true, (records) => {
+    const started = driver.poll(finalReaderProcess, true, (records) => {
       for (const record of records) {
         const key = keyOf(record.topic, record.partition);
         position.set(key, Math.max(position.get(key) ?? 0, record.offset + 1));

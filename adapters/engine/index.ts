@@ -4,7 +4,6 @@ import { EngineTarget, type EngineTargetOptions } from "./target.js";
 
 export { EngineTarget } from "./target.js";
 export type { EngineTargetOptions, SimulationFactory } from "./target.js";
-export { finalReaderId } from "./final-read.js";
 export { refuseUnmodelled, unmodelledKeys, scenarioSites, UnmodelledConfigurationError, type ConfigurationSite, type UnmodelledKey } from "./unmodelled.js";
 
 export function createEngineTarget(options: EngineTargetOptions = {}): EngineTarget {

@@ -3,7 +3,7 @@
  * records the history in the shared format. Deterministic: the scenario (with its seed) and the
  * planted bugs decide every byte of the history.
  */
-import type { History, HistoryHeader, TopicDescription, ClientDescription } from "../../model/history/event.js";
+import type { History } from "../../model/history/event.js";
 import type { PlantedBug, NetworkOptions, Simulation, SimulationOptions } from "../../engine/api.js";
 import type { FaultKind } from "../../chaos/fault.js";
 import { allFaultKinds } from "../../chaos/fault.js";
@@ -14,11 +14,13 @@ import { describeFault, nemesisFunction } from "../../chaos/describe-fault.js";
 import { validateScenarioShape } from "../../chaos/validate.js";
 import { ScenarioError } from "../../chaos/problem.js";
 import { refuseUnmodelled, scenarioSites } from "./unmodelled.js";
-import { HistoryRecorder } from "./recorder.js";
+import { HistoryRecorder } from "../protocol/recorder.js";
+import { historyHeader } from "../protocol/header.js";
+import { finalReaderConfig, nemesisProcess, observerProcess } from "../protocol/processes.js";
 import { engineClient } from "../harness-version.js";
 import { EngineNemesis } from "./nemesis.js";
 import { ClientDriver } from "./clients.js";
-import { finalRead, finalReaderId, defaultFinalReadBounds } from "./final-read.js";
+import { finalRead, defaultFinalReadBounds } from "./final-read.js";
 
 export interface EngineTargetOptions {
   /** Bugs switched on in every simulation this target creates (recorded in counterexample files). */
@@ -32,7 +34,6 @@ export interface EngineTargetOptions {
 
 export type SimulationFactory = (options: SimulationOptions) => Simulation;
 
-const finalReaderConfig = { "isolation.level": "read_uncommitted", "enable.auto.commit": false, "auto.offset.reset": "earliest" } as const;
 
 export class EngineTarget implements Target {
   readonly name = "engine" as const;
@@ -67,9 +68,9 @@ export class EngineTarget implements Target {
       ...(this.options.network === undefined ? {} : { network: this.options.network }),
       plantedBugs: this.plantedBugs,
     });
-    const recorder = new HistoryRecorder(() => simulation.nowMs);
+    const recorder = new HistoryRecorder({ nowNs: () => Math.round(simulation.nowMs * 1e6) });
     simulation.onElection((election) => {
-      recorder.record("observer", "info", "leader-elected", {
+      recorder.note(observerProcess, "info", "leader-elected", {
         topic: election.topic,
         partition: election.partition,
         leader: election.leader,
@@ -95,7 +96,12 @@ export class EngineTarget implements Target {
       scenario.topics.every((topic) => simulation.describe(topic.name).length === topic.partitions && simulation.describe(topic.name).every((partition) => partition.leader !== null));
     if (!simulation.runUntilCondition(everyLeader, setupWaitMs)) throw new Error(`the engine elected no leader for every partition within ${setupWaitMs} simulated ms`);
 
-    const header = buildHeader(scenario, simulation);
+    const header = historyHeader(scenario, {
+      target: "engine",
+      client: engineClient,
+      brokers: Array.from({ length: scenario.cluster.brokers }, (_, index) => index + 1),
+      assignments: new Map(scenario.topics.map((topic) => [topic.name, simulation.describe(topic.name).map((partition) => partition.replicas)])),
+    });
     const driver = new ClientDriver(simulation, recorder);
     for (const client of scenario.clients) driver.create(client);
     const nemesis = new EngineNemesis(simulation, clusterNodes(scenario.cluster), scenario.clients.map((client) => client.id));
@@ -104,9 +110,7 @@ export class EngineTarget implements Target {
     for (const step of scenario.steps) {
       simulation.schedule(start + step.at, () => {
         if (step.op === "fault") {
-          const f = nemesisFunction(step.fault);
-          recorder.record("nemesis", "invoke", f, { description: describeFault(step.fault) });
-          recorder.record("nemesis", "ok", f, nemesis.apply(step.fault));
+          recorder.invoke(nemesisProcess, nemesisFunction(step.fault), { description: describeFault(step.fault) }).complete("ok", nemesis.apply(step.fault));
         } else {
           driver.apply(step);
         }
@@ -119,9 +123,7 @@ export class EngineTarget implements Target {
     // Finale: heal, resume, restart; a quiet phase; let clients finish; then read everything.
     const finale = nemesis.finale();
     for (const fault of finale) {
-      const f = nemesisFunction(fault);
-      recorder.record("nemesis", "invoke", f, { description: `finale: ${describeFault(fault)}` });
-      recorder.record("nemesis", "ok", f, nemesis.apply(fault));
+      recorder.invoke(nemesisProcess, nemesisFunction(fault), { description: `finale: ${describeFault(fault)}` }).complete("ok", nemesis.apply(fault));
     }
     simulation.runUntil(simulation.nowMs + scenario.finale.quietMs);
     simulation.runUntilCondition(() => driver.outstandingCount === 0, this.options.drainWaitMs ?? 20_000);
@@ -137,28 +139,3 @@ export class EngineTarget implements Target {
   }
 }
 
-function buildHeader(scenario: Scenario, simulation: Simulation): HistoryHeader {
-  const topics: TopicDescription[] = scenario.topics.map((topic) => ({
-    name: topic.name,
-    partitions: topic.partitions,
-    replicationFactor: topic.replicationFactor,
-    config: topic.config,
-    assignment: simulation.describe(topic.name).map((partition) => [...partition.replicas]),
-  }));
-  const clients: Record<string, ClientDescription> = {};
-  for (const client of scenario.clients) clients[client.id] = { role: client.role, config: client.config };
-  clients[finalReaderId] = { role: "reader", config: finalReaderConfig };
-  return {
-    kind: "kafka-harness-history",
-    version: 1,
-    target: "engine",
-    client: engineClient,
-    kafkaVersion: scenario.cluster.kafkaVersion,
-    brokers: Array.from({ length: scenario.cluster.brokers }, (_, index) => index + 1),
-    broker: scenario.cluster.broker,
-    topics,
-    clients,
-    scenario: scenario.name,
-    seed: String(scenario.seed),
-  };
-}

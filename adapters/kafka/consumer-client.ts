@@ -6,7 +6,7 @@ import type { Kafka } from "kafkajs";
 import type { AssignValue, PollValue, SeekValue, TopicPartition } from "../../model/history/event.js";
 import type { ConsumerSettings } from "./client-config.js";
 import { PartitionReader } from "./partition-reader.js";
-import type { HistoryRecorder } from "./recorder.js";
+import type { HistoryRecorder } from "../protocol/recorder.js";
 import { rootCause } from "./errors.js";
 
 export interface ConsumerClientOptions {

@@ -9,9 +9,9 @@ import type { Kafka } from "kafkajs";
 import type { EndOffsetsValue, PollValue, ReadRecord } from "../../model/history/event.js";
 import type { HarnessAdmin, PartitionOffsets } from "./harness-admin.js";
 import { PartitionReader } from "./partition-reader.js";
-import type { HistoryRecorder } from "./recorder.js";
+import type { HistoryRecorder } from "../protocol/recorder.js";
+import { finalReaderProcess } from "../protocol/processes.js";
 
-export const finalReaderId = "final-reader";
 
 export interface FinalReadTopic {
   readonly name: string;
@@ -79,7 +79,7 @@ async function readOnce(options: FinalReadOptions, ends: Map<string, PartitionOf
 
 export async function finalRead(options: FinalReadOptions): Promise<{ complete: boolean; records: number }> {
   const { recorder } = options;
-  const offsetsOperation = recorder.invoke(finalReaderId, "end-offsets", {});
+  const offsetsOperation = recorder.invoke(finalReaderProcess, "end-offsets", {});
   const ends = new Map<string, PartitionOffsets & { topic: FinalReadTopic }>();
   const reported: EndOffsetsValue["offsets"][number][] = [];
   try {
@@ -109,7 +109,7 @@ export async function finalRead(options: FinalReadOptions): Promise<{ complete: 
 
   let total = 0;
   for (const [name, entry] of ends) {
-    const operation = recorder.invoke(finalReaderId, "poll", { final: true } satisfies PollValue);
+    const operation = recorder.invoke(finalReaderProcess, "poll", { final: true } satisfies PollValue);
     const records = (best.records.get(name) ?? []).sort((a, b) => a.offset - b.offset);
     total += records.length;
     const value: PollValue = { records, final: true };

@@ -8,7 +8,7 @@ import type { Kafka, Producer, logCreator } from "kafkajs";
 import type { SendValue } from "../../model/history/event.js";
 import type { ProducerSettings } from "./client-config.js";
 import { classifySendError } from "./errors.js";
-import type { HistoryRecorder } from "./recorder.js";
+import type { HistoryRecorder } from "../protocol/recorder.js";
 
 const { Kafka: KafkaClient, Partitioners, logLevel } = kafkajs;
 

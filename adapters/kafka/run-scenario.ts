@@ -5,17 +5,19 @@
  * period; wait for leaders) -> final reads of every partition from its start to its end offset.
  */
 import { randomBytes } from "node:crypto";
-import type { ClientDescription, History, HistoryHeader, TopicDescription } from "../../model/history/event.js";
+import type { History } from "../../model/history/event.js";
 import type { Scenario, Step } from "../../chaos/scenario.js";
 import { KafkaNemesis, type ClusterControl } from "./nemesis.js";
 import { startRunClock, type RunClock } from "./clock.js";
 import { consumerSettings, producerSettings } from "./client-config.js";
 import { ConsumerClient } from "./consumer-client.js";
-import { finalRead, finalReaderId } from "./final-read.js";
+import { finalRead } from "./final-read.js";
+import { historyHeader } from "../protocol/header.js";
+import { nemesisProcess } from "../protocol/processes.js";
 import { HarnessAdmin } from "./harness-admin.js";
 import { physicalTopicName } from "./placement.js";
 import { kafkaForClient, ProducerClient } from "./producer-client.js";
-import { HistoryRecorder } from "./recorder.js";
+import { HistoryRecorder } from "../protocol/recorder.js";
 import { kafkajsClient } from "./kafkajs-version.js";
 import type { logCreator } from "kafkajs";
 
@@ -53,7 +55,6 @@ export class ClusterSetupError extends Error {
   }
 }
 
-export const finalReaderConfig = { "isolation.level": "read_uncommitted", "enable.auto.commit": false, "auto.offset.reset": "earliest" } as const;
 
 function sleepUntil(clock: RunClock, atMs: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted === true) return Promise.reject(new Error("run aborted"));
@@ -73,28 +74,6 @@ function sleepUntil(clock: RunClock, atMs: number, signal?: AbortSignal): Promis
   });
 }
 
-function header(scenario: Scenario, assignments: Map<string, number[][]>, brokerIds: readonly number[]): HistoryHeader {
-  const topics: TopicDescription[] = scenario.topics.map((topic) => {
-    const assignment = assignments.get(topic.name);
-    return { name: topic.name, partitions: topic.partitions, replicationFactor: topic.replicationFactor, config: topic.config, ...(assignment === undefined ? {} : { assignment }) };
-  });
-  const clients: Record<string, ClientDescription> = {};
-  for (const client of scenario.clients) clients[client.id] = { role: client.role, config: client.config };
-  clients[finalReaderId] = { role: "reader", config: finalReaderConfig };
-  return {
-    kind: "kafka-harness-history",
-    version: 1,
-    target: "kafka",
-    client: kafkajsClient,
-    kafkaVersion: scenario.cluster.kafkaVersion,
-    brokers: [...brokerIds],
-    broker: scenario.cluster.broker,
-    topics,
-    clients,
-    scenario: scenario.name,
-    seed: String(scenario.seed),
-  };
-}
 
 export async function runScenario(scenario: Scenario, context: RunContext): Promise<History> {
   const { cluster, bounds, log } = context;
@@ -133,7 +112,7 @@ export async function runScenario(scenario: Scenario, context: RunContext): Prom
 
     // The clock starts with the workload, so step `at` and history time line up as on the engine.
     let clock: RunClock = startRunClock();
-    const recorder = new HistoryRecorder({ nowNs: () => clock.nowNs(), nowMs: () => clock.nowMs() });
+    const recorder = new HistoryRecorder({ nowNs: () => clock.nowNs() });
     for (const client of scenario.clients) {
       if (client.role === "producer") {
         const settings = producerSettings(client.id, client.config);
@@ -150,7 +129,7 @@ export async function runScenario(scenario: Scenario, context: RunContext): Prom
     const runNemesis = new KafkaNemesis({
       cluster,
       leaderOf: (topic, partition) => admin.leaderOf(physicalTopic(topic), partition),
-      log: { invoke: (f, value) => recorder.invoke("nemesis", f, value) },
+      log: { invoke: (f, value) => recorder.invoke(nemesisProcess, f, value) },
     });
     nemesis = runNemesis;
     clock = startRunClock();
@@ -190,7 +169,7 @@ export async function runScenario(scenario: Scenario, context: RunContext): Prom
       `kafka: ${scenario.name}: finale in ${Math.round(performance.now() - finaleStarted)} ms: ${abandoned} operations abandoned, ` +
         `${outcome.records} records read finally${outcome.complete ? "" : " (INCOMPLETE)"}${leaderless.length > 0 ? `, leaderless: ${leaderless.join(", ")}` : ""}; ${events.length} events`,
     );
-    return { header: header(scenario, assignments, cluster.brokerIds), events: [...events] };
+    return { header: historyHeader(scenario, { target: "kafka", client: kafkajsClient, brokers: cluster.brokerIds, assignments }), events: [...events] };
   } finally {
     await Promise.all([...producers.values()].map((producer) => producer.disconnect()));
     await Promise.all([...consumers.values()].map((consumer) => consumer.close().catch(() => undefined)));

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { HistoryRecorder } from "../recorder.js";
+import { HistoryRecorder } from "../../protocol/recorder.js";
 import { physicalTopicName, replicaAssignment } from "../placement.js";
 
 function steppingClock(): { nowNs(): number; nowMs(): number } {

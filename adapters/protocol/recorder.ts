@@ -1,10 +1,16 @@
 /**
- * Records a history as operations happen: every invoke gets exactly one completion, in the order the
- * completions really happened. Operations still open when the run ends are completed as `info`
- * (the client was abandoned: nothing is known about them).
+ * The one history recorder of every target: every invoke gets exactly one completion, in the order the
+ * completions really happened; times come from the target's clock (simulated on the engine, wall on
+ * Kafka) and never go back. Operations still open when the run ends are completed as `info` (the
+ * client was abandoned: nothing is known about them). Fields are written in one fixed order, so the
+ * same run serialises to the same bytes.
  */
 import type { EventType, HistoryEvent } from "../../model/history/event.js";
-import type { RunClock } from "./clock.js";
+
+/** Nanoseconds since the run started. */
+export interface RecorderClock {
+  nowNs(): number;
+}
 
 /** A bound on the history's length: a run that exceeds it is a runaway loop, not a workload. */
 export const maximumEvents = 2_000_000;
@@ -22,8 +28,9 @@ export class HistoryRecorder {
   private readonly recorded: HistoryEvent[] = [];
   private readonly open = new Set<OpenOperation & { markAbandoned(): void }>();
   private closed = false;
+  private lastTime = 0;
 
-  constructor(private readonly clock: RunClock) {}
+  constructor(private readonly clock: RecorderClock) {}
 
   get events(): readonly HistoryEvent[] {
     return this.recorded;
@@ -37,9 +44,13 @@ export class HistoryRecorder {
     if (this.closed) throw new Error(`history is closed; cannot record ${type} ${f} for ${process}`);
     if (this.recorded.length >= maximumEvents) throw new Error(`history exceeds ${maximumEvents} events`);
     const index = this.recorded.length;
+    const time = this.clock.nowNs();
+    // A history whose time goes back is a recorder bug, never the clients' doing.
+    if (time < this.lastTime) throw new Error(`history time went back from ${this.lastTime} to ${time}`);
+    this.lastTime = time;
     const event: HistoryEvent = {
       index,
-      time: this.clock.nowNs(),
+      time,
       process,
       type,
       f,

@@ -1,0 +1,15 @@
+/**
+ * What every target shares around a scenario's clients: the harness's own process names (the model's,
+ * so a history and its checker agree) and the final reader, which reads every partition from its
+ * start after the cluster healed, with one configuration on every target.
+ */
+import type { ConfigMap } from "../../model/history/event.js";
+import { finalReaderProcess, nemesisProcess, observerProcess } from "../../model/index.js";
+
+export { finalReaderProcess, nemesisProcess, observerProcess };
+
+/** Process ids the harness uses itself: no scenario client may take one. */
+export const harnessProcesses: readonly string[] = [nemesisProcess, observerProcess, finalReaderProcess];
+
+/** The final reader: everything appended, from the earliest offset, nothing committed. */
+export const finalReaderConfig: ConfigMap = { "isolation.level": "read_uncommitted", "enable.auto.commit": false, "auto.offset.reset": "earliest" };
