@@ -75,19 +75,113 @@ function sleepUntil(clock: RunClock, atMs: number, signal?: AbortSignal): Promis
 }
 
 
-export async function runScenario(scenario: Scenario, context: RunContext): Promise<History> {
-  const { cluster, bounds, log } = context;
+/** The scenario's topics under this run's unique names, both ways. */
+interface TopicNames {
+  readonly runTag: string;
+  physicalTopic(name: string): string;
+  scenarioTopic(name: string): string;
+}
+
+function topicNames(scenario: Scenario): TopicNames {
   const runTag = randomBytes(4).toString("hex");
   const physical = new Map(scenario.topics.map((topic) => [topic.name, physicalTopicName(topic.name, runTag)]));
   const scenarioNames = new Map([...physical].map(([name, physicalName]) => [physicalName, name]));
-  const physicalTopic = (name: string): string => {
-    const found = physical.get(name);
-    if (found === undefined) throw new Error(`topic '${name}' is not one of the scenario's topics: ${[...physical.keys()].join(", ")}`);
-    return found;
+  return {
+    runTag,
+    physicalTopic: (name) => {
+      const found = physical.get(name);
+      if (found === undefined) throw new Error(`topic '${name}' is not one of the scenario's topics: ${[...physical.keys()].join(", ")}`);
+      return found;
+    },
+    scenarioTopic: (name) => scenarioNames.get(name) ?? name,
   };
-  const scenarioTopic = (name: string): string => scenarioNames.get(name) ?? name;
+}
 
-  const harnessKafka = kafkaForClient(`harness-${runTag}`, cluster.bootstrapServers, { retries: 3, retryBackoffMs: 200, retryBackoffMaxMs: 2000, requestTimeoutMs: 10_000 }, context.logCreator);
+/** Setup: every topic created with fixed placement and a leader for each partition, or ClusterSetupError (nothing ran). */
+async function createTopics(scenario: Scenario, admin: HarnessAdmin, names: TopicNames, context: RunContext): Promise<Map<string, number[][]>> {
+  const { cluster, bounds } = context;
+  const assignments = new Map<string, number[][]>();
+  const allBrokers = new Set(cluster.brokerIds);
+  for (const topic of scenario.topics) {
+    const assignment = await admin.createTopic(names.physicalTopic(topic.name), topic, cluster.brokerIds).catch((error: unknown) => {
+      throw new ClusterSetupError(`topic ${topic.name} could not be created: ${(error as Error).message}`, { cause: error });
+    });
+    assignments.set(topic.name, assignment);
+    if (!(await admin.waitForLeaders(names.physicalTopic(topic.name), topic.partitions, allBrokers))) {
+      throw new ClusterSetupError(`topic ${topic.name}: no leader for every partition within ${bounds.leaderWaitMs} ms after creation`);
+    }
+  }
+  return assignments;
+}
+
+/** The scenario's clients, recording into `recorder`; producers connect now, consumers on their first step. */
+async function connectClients(scenario: Scenario, recorder: HistoryRecorder, names: TopicNames, context: RunContext, clients: { producers: Map<string, ProducerClient>; consumers: Map<string, ConsumerClient> }): Promise<void> {
+  const { cluster } = context;
+  for (const client of scenario.clients) {
+    if (client.role === "producer") {
+      const settings = producerSettings(client.id, client.config);
+      clients.producers.set(client.id, new ProducerClient({ id: client.id, brokers: cluster.bootstrapServers, settings, logCreator: context.logCreator, recorder, physicalTopic: names.physicalTopic }));
+    } else {
+      const settings = consumerSettings(client.id, client.config);
+      const kafka = kafkaForClient(client.id, cluster.bootstrapServers, { retries: 5, retryBackoffMs: 100, retryBackoffMaxMs: 1000, requestTimeoutMs: settings.requestTimeoutMs }, context.logCreator);
+      clients.consumers.set(client.id, new ConsumerClient({ id: client.id, kafka, settings, recorder, groupId: `${client.id}-${names.runTag}`, physicalTopic: names.physicalTopic, scenarioTopic: names.scenarioTopic }));
+    }
+  }
+  await Promise.all([...clients.producers.values()].map((producer) => producer.connect()));
+}
+
+/**
+ * Finale: restore the cluster, let in-flight operations settle (then abandon them as info), close the
+ * clients, a quiet period, leaders for every partition, and the final reads of everything.
+ */
+async function runFinale(scenario: Scenario, run: { recorder: HistoryRecorder; nemesis: KafkaNemesis; admin: HarnessAdmin; harnessKafka: ReturnType<typeof kafkaForClient>; names: TopicNames; clock: RunClock; producers: Map<string, ProducerClient>; consumers: Map<string, ConsumerClient> }, context: RunContext): Promise<void> {
+  const { bounds, log } = context;
+  const finaleStarted = performance.now();
+  await run.nemesis.restoreAll();
+  const settleDeadline = performance.now() + bounds.settleMs;
+  for (const producer of run.producers.values()) await producer.settle(Math.max(0, settleDeadline - performance.now()));
+  for (const consumer of run.consumers.values()) await consumer.settle(Math.max(0, settleDeadline - performance.now()));
+  const abandoned = run.recorder.abandon("ABANDONED_AFTER_SETTLE");
+  await Promise.all([...run.producers.values()].map((producer) => producer.disconnect()));
+  await Promise.all([...run.consumers.values()].map((consumer) => consumer.close()));
+  const quietMs = Math.min(scenario.finale.quietMs, bounds.maxQuietMs);
+  if (quietMs < scenario.finale.quietMs) log(`kafka: ${scenario.name}: quiet period ${scenario.finale.quietMs} ms capped at ${quietMs} ms (the finale waits for leaders anyway)`);
+  await sleepUntil(run.clock, run.clock.nowMs() + quietMs, context.signal);
+  const leaderless: string[] = [];
+  const allBrokers = new Set(context.cluster.brokerIds);
+  for (const topic of scenario.topics) {
+    if (!(await run.admin.waitForLeaders(run.names.physicalTopic(topic.name), topic.partitions, allBrokers))) leaderless.push(topic.name);
+  }
+  const outcome = await finalRead({
+    kafka: run.harnessKafka,
+    admin: run.admin,
+    recorder: run.recorder,
+    topics: scenario.topics.map((topic) => ({ name: topic.name, physical: run.names.physicalTopic(topic.name), partitions: topic.partitions })),
+    runTag: run.names.runTag,
+    attemptMs: bounds.finalReadMs,
+    attempts: bounds.harnessAttempts,
+    ...(context.signal ? { signal: context.signal } : {}),
+  });
+  log(
+    `kafka: ${scenario.name}: finale in ${Math.round(performance.now() - finaleStarted)} ms: ${abandoned} operations abandoned, ` +
+      `${outcome.records} records read finally${outcome.complete ? "" : " (INCOMPLETE)"}${leaderless.length > 0 ? `, leaderless: ${leaderless.join(", ")}` : ""}`,
+  );
+}
+
+/** Leave the cluster whole for the next scenario even when this one failed half-way. */
+async function restoreQuietly(nemesis: KafkaNemesis | null, cluster: ClusterControl): Promise<void> {
+  if (nemesis === null) return;
+  const state = nemesis.state;
+  if (state.cuts.length === 0 && state.down.length === 0 && state.paused.length === 0) return;
+  await cluster.heal().catch(() => undefined);
+  for (const node of state.paused) await cluster.resume(node).catch(() => undefined);
+  for (const node of state.down) await cluster.start(node).catch(() => undefined);
+}
+
+export async function runScenario(scenario: Scenario, context: RunContext): Promise<History> {
+  const { cluster, bounds, log } = context;
+  const names = topicNames(scenario);
+  const harnessKafka = kafkaForClient(`harness-${names.runTag}`, cluster.bootstrapServers, { retries: 3, retryBackoffMs: 200, retryBackoffMaxMs: 2000, requestTimeoutMs: 10_000 }, context.logCreator);
   const admin = await HarnessAdmin.connect(harnessKafka, { attempts: bounds.harnessAttempts, leaderWaitMs: bounds.leaderWaitMs, ...(context.signal ? { signal: context.signal } : {}) }).catch((error: unknown) => {
     throw new ClusterSetupError(`admin client could not connect: ${(error as Error).message}`, { cause: error });
   });
@@ -98,37 +192,16 @@ export async function runScenario(scenario: Scenario, context: RunContext): Prom
   let faultsDone: Promise<void> = Promise.resolve();
   try {
     const setupStarted = performance.now();
-    const assignments = new Map<string, number[][]>();
-    const allBrokers = new Set(cluster.brokerIds);
-    for (const topic of scenario.topics) {
-      const assignment = await admin.createTopic(physicalTopic(topic.name), topic, cluster.brokerIds).catch((error: unknown) => {
-        throw new ClusterSetupError(`topic ${topic.name} could not be created: ${(error as Error).message}`, { cause: error });
-      });
-      assignments.set(topic.name, assignment);
-      if (!(await admin.waitForLeaders(physicalTopic(topic.name), topic.partitions, allBrokers))) {
-        throw new ClusterSetupError(`topic ${topic.name}: no leader for every partition within ${bounds.leaderWaitMs} ms after creation`);
-      }
-    }
-
+    const assignments = await createTopics(scenario, admin, names, context);
     // The clock starts with the workload, so step `at` and history time line up as on the engine.
     let clock: RunClock = startRunClock();
     const recorder = new HistoryRecorder({ nowNs: () => clock.nowNs() });
-    for (const client of scenario.clients) {
-      if (client.role === "producer") {
-        const settings = producerSettings(client.id, client.config);
-        producers.set(client.id, new ProducerClient({ id: client.id, brokers: cluster.bootstrapServers, settings, logCreator: context.logCreator, recorder, physicalTopic }));
-      } else {
-        const settings = consumerSettings(client.id, client.config);
-        const kafka = kafkaForClient(client.id, cluster.bootstrapServers, { retries: 5, retryBackoffMs: 100, retryBackoffMaxMs: 1000, requestTimeoutMs: settings.requestTimeoutMs }, context.logCreator);
-        consumers.set(client.id, new ConsumerClient({ id: client.id, kafka, settings, recorder, groupId: `${client.id}-${runTag}`, physicalTopic, scenarioTopic }));
-      }
-    }
-    await Promise.all([...producers.values()].map((producer) => producer.connect()));
+    await connectClients(scenario, recorder, names, context, { producers, consumers });
     log(`kafka: ${scenario.name}: topics and clients ready in ${Math.round(performance.now() - setupStarted)} ms`);
 
     const runNemesis = new KafkaNemesis({
       cluster,
-      leaderOf: (topic, partition) => admin.leaderOf(physicalTopic(topic), partition),
+      leaderOf: (topic, partition) => admin.leaderOf(names.physicalTopic(topic), partition),
       log: { invoke: (f, value) => recorder.invoke(nemesisProcess, f, value) },
     });
     nemesis = runNemesis;
@@ -138,53 +211,17 @@ export async function runScenario(scenario: Scenario, context: RunContext): Prom
     await faultsDone;
     log(`kafka: ${scenario.name}: ${scenario.steps.length} steps in ${Math.round(performance.now() - workloadStarted)} ms`);
 
-    // Finale.
-    const finaleStarted = performance.now();
-    await runNemesis.restoreAll();
-    const settleDeadline = performance.now() + bounds.settleMs;
-    for (const producer of producers.values()) await producer.settle(Math.max(0, settleDeadline - performance.now()));
-    for (const consumer of consumers.values()) await consumer.settle(Math.max(0, settleDeadline - performance.now()));
-    const abandoned = recorder.abandon("ABANDONED_AFTER_SETTLE");
-    await Promise.all([...producers.values()].map((producer) => producer.disconnect()));
-    await Promise.all([...consumers.values()].map((consumer) => consumer.close()));
-    const quietMs = Math.min(scenario.finale.quietMs, bounds.maxQuietMs);
-    if (quietMs < scenario.finale.quietMs) log(`kafka: ${scenario.name}: quiet period ${scenario.finale.quietMs} ms capped at ${quietMs} ms (the finale waits for leaders anyway)`);
-    await sleepUntil(clock, clock.nowMs() + quietMs, context.signal);
-    const leaderless: string[] = [];
-    for (const topic of scenario.topics) {
-      if (!(await admin.waitForLeaders(physicalTopic(topic.name), topic.partitions, allBrokers))) leaderless.push(topic.name);
-    }
-    const outcome = await finalRead({
-      kafka: harnessKafka,
-      admin,
-      recorder,
-      topics: scenario.topics.map((topic) => ({ name: topic.name, physical: physicalTopic(topic.name), partitions: topic.partitions })),
-      runTag,
-      attemptMs: bounds.finalReadMs,
-      attempts: bounds.harnessAttempts,
-      ...(context.signal ? { signal: context.signal } : {}),
-    });
+    await runFinale(scenario, { recorder, nemesis: runNemesis, admin, harnessKafka, names, clock, producers, consumers }, context);
     const events = recorder.close();
-    log(
-      `kafka: ${scenario.name}: finale in ${Math.round(performance.now() - finaleStarted)} ms: ${abandoned} operations abandoned, ` +
-        `${outcome.records} records read finally${outcome.complete ? "" : " (INCOMPLETE)"}${leaderless.length > 0 ? `, leaderless: ${leaderless.join(", ")}` : ""}; ${events.length} events`,
-    );
+    log(`kafka: ${scenario.name}: ${events.length} events`);
     return { header: historyHeader(scenario, { target: "kafka", client: kafkajsClient, brokers: cluster.brokerIds, assignments }), events: [...events] };
   } finally {
     await Promise.all([...producers.values()].map((producer) => producer.disconnect()));
     await Promise.all([...consumers.values()].map((consumer) => consumer.close().catch(() => undefined)));
     await admin.disconnect();
-    // Leave the cluster whole for the next scenario even when this one failed half-way; a fault
-    // still under way finishes first, or it would undo the healing.
+    // A fault still under way finishes first, or it would undo the healing.
     await faultsDone.catch(() => undefined);
-    if (nemesis !== null) {
-      const state = nemesis.state;
-      if (state.cuts.length > 0 || state.down.length > 0 || state.paused.length > 0) {
-        await cluster.heal().catch(() => undefined);
-        for (const node of state.paused) await cluster.resume(node).catch(() => undefined);
-        for (const node of state.down) await cluster.start(node).catch(() => undefined);
-      }
-    }
+    await restoreQuietly(nemesis, cluster);
   }
 }
 
