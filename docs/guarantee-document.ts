@@ -7,6 +7,7 @@
 import { guaranteeCatalogue, promisesTableMarkdown } from "../model/index.js";
 import { holdsCases, plantedBugCases, teethCases } from "../run/property-cases.js";
 import { plantedBugs } from "../engine/planted-bugs.js";
+import { promisePresets } from "../chaos/presets/index.js";
 
 function list(items: readonly string[]): string {
   return items.length === 0 ? "-" : items.join("<br>");
@@ -43,9 +44,9 @@ export function guaranteeDocument(): string {
     "",
     "## Which configuration promises what",
     "",
-    "Generated from `promises()` over the model's configuration presets (model/config/presets.ts).",
+    "Generated from `promises()` over the configuration presets of `verify --config` (chaos/presets), one column per preset and producer.",
     "",
-    promisesTableMarkdown(),
+    promisesTableMarkdown(promisePresets()),
     "",
     "## Planted bugs of the engine",
     "",

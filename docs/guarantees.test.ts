@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { guaranteeDocument } from "./guarantee-document.js";
+import { promisesTableMarkdown } from "../model/index.js";
+import { promisePresets } from "../chaos/presets/index.js";
 
 describe("docs/guarantees.md", () => {
   test("is what the code generates (run `npm run docs` after changing promises, cases or planted bugs)", () => {
@@ -23,5 +25,9 @@ describe("docs/guarantees.md", () => {
       return cells[4] === "-" || (cells[5] === "-" && cells[6] === "-");
     });
     expect(toothless).toEqual([]);
+  });
+  test("model/README.md carries the promises table of the one preset catalogue (what verify --config runs)", () => {
+    const readme = readFileSync(fileURLToPath(new URL("../model/README.md", import.meta.url)), "utf8");
+    expect(readme).toContain(promisesTableMarkdown(promisePresets()));
   });
 });

@@ -19,9 +19,8 @@ export { validateConfiguration, validateSetup, validatePartitionChange, type Set
 export { defaults, defaultsKafkaVersion, keysByScope, type ConfigScope, type KeySpec } from "./config/keys.js";
 export { effectiveProducer, effectiveTopic, effectiveConsumer, type EffectiveProducer, type EffectiveTopic, type EffectiveConsumer, type Acks } from "./config/effective.js";
 export { promises, promiseTable, type GuaranteeConfiguration, type Promises, type PromiseEntry, type GuaranteePromise } from "./config/promises.js";
-export { presets, type Preset } from "./config/presets.js";
 export { guaranteeCatalogue, catalogueEntry, type GuaranteeEntry, type GuaranteeFamily } from "./catalogue.js";
 export { murmur2, toPositive, partitionForKey } from "./partitioner/murmur2.js";
 export { formatVerdictTable, outcomeSentences } from "./format.js";
 export { formatTime } from "./checker/fault-timeline.js";
-export { promisesTableMarkdown } from "./config/promises-table.js";
+export { promisesTableMarkdown, type PromisePreset } from "./config/promises-table.js";

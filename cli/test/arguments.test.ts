@@ -55,7 +55,7 @@ describe("--config", () => {
   });
 
   test("unknown presets, keys and values are refused with what is allowed", () => {
-    expect(() => resolveConfiguration(["sturdy"])).toThrow(/--config "sturdy" is not allowed; allowed presets: durable, idempotent/);
+    expect(() => resolveConfiguration(["sturdy"])).toThrow(/--config "sturdy" is not allowed; allowed presets: kafka-defaults, durable, idempotent/);
     expect(() => resolveConfiguration(["durabel"])).toThrow(/--config "durabel" is not allowed; did you mean "durable"\? allowed presets:/);
     expect(() => resolveConfiguration(["akcs=1"])).toThrow('--config key "akcs" is not allowed; did you mean "acks"? (`kafka-harness verify --help` lists every key)');
     expect(() => resolveConfiguration(["acks=2"])).toThrow('--config acks=2: "2" is not allowed; allowed: all, -1, 0, 1');

@@ -1,9 +1,17 @@
-/** The promises of each preset as a Markdown table (ids down, presets across), for model/README.md. */
+/**
+ * The promises of each configuration as a Markdown table (ids down, configurations across), for
+ * model/README.md and docs/guarantees.md. The configurations come from the one preset catalogue
+ * (chaos/presets), passed in: the model imports nothing of ours.
+ */
 import { guaranteeCatalogue } from "../catalogue.js";
-import { presets as defaultPresets, type Preset } from "./presets.js";
-import { promises } from "./promises.js";
+import { promises, type GuaranteeConfiguration } from "./promises.js";
 
-export function promisesTableMarkdown(presets: readonly Preset[] = defaultPresets): string {
+export interface PromisePreset {
+  readonly name: string;
+  readonly configuration: GuaranteeConfiguration;
+}
+
+export function promisesTableMarkdown(presets: readonly PromisePreset[]): string {
   const columns = presets.map((preset) => ({ name: preset.name, promised: new Set(promises(preset.configuration).promised.map((entry) => entry.id)) }));
   const lines = [
     `| id | guarantee | ${columns.map((column) => column.name).join(" | ")} |`,

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { checkHistory, formatVerdictTable, promisesTableMarkdown, type CheckerExtension } from "../index.js";
+import { checkHistory, formatVerdictTable, type CheckerExtension } from "../index.js";
 import { anomalies, finalRead, record, setup, statusOf } from "./support.js";
 
 describe("verdict", () => {
@@ -66,12 +66,5 @@ describe("verdict", () => {
     const verdict = checkHistory(shrinking.build(), { extensions: [extension] });
     expect(statusOf(verdict, "L3")).toBe("violated");
     expect(anomalies(verdict, undefined, "L3")).toHaveLength(1);
-  });
-});
-
-describe("model/README.md", () => {
-  it("carries the promises table generated from promises()", async () => {
-    const readme = await readFile(new URL("../README.md", import.meta.url), "utf8");
-    expect(readme).toContain(promisesTableMarkdown());
   });
 });
