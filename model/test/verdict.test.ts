@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { checkHistory, formatVerdictTable, type CheckerExtension } from "../index.js";
 import { anomalies, finalRead, record, setup, statusOf } from "./support.js";
