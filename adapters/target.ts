@@ -2,7 +2,7 @@
  * One interface for every target (engine, kafka): run a scenario, return the history.
  * A target records; it never decides a verdict (docs/architecture.md: data flows one way).
  */
-import type { History } from "../model/history/event.js";
+import type { History } from "../model/index.js";
 import type { FaultKind } from "../chaos/fault.js";
 import type { Scenario } from "../chaos/scenario.js";
 

@@ -2,7 +2,7 @@
  * The scenario contract (see docs/architecture.md): plain, serialisable data, so a scenario can be
  * saved, shrunk, and replayed on any target. Client and topic configuration use Kafka's own names.
  */
-import type { ConfigMap, TopicPartition } from "../model/history/event.js";
+import type { ConfigMap, TopicPartition } from "../model/index.js";
 import type { Fault } from "./fault.js";
 
 export interface TopicSpec {

@@ -3,7 +3,7 @@
  * are refused with the closest known one (exit 2), never ignored; `-h` is `--help` wherever a command
  * takes --help.
  */
-import { closestName } from "../model/config/closest.js";
+import { closestName } from "../model/index.js";
 
 export class UsageError extends Error {
   constructor(message: string) {

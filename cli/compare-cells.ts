@@ -3,8 +3,8 @@
  * its capped list of anomalies), which anomalies, and which clients they came from, e.g.
  * "allowed 174 by producer-1: nonmonotonic-send 100, key-reorder 74".
  */
-import type { History } from "../model/history/event.js";
-import type { Anomaly, ClientDefect, GuaranteeVerdict } from "../model/verdict.js";
+import type { History } from "../model/index.js";
+import type { Anomaly, ClientDefect, GuaranteeVerdict } from "../model/index.js";
 import { finalReaderProcess, nemesisProcess, observerProcess } from "../model/index.js";
 
 /** Processes that are not clients of the workload: their events never make an anomaly a client's. */

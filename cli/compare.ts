@@ -11,7 +11,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Target } from "../adapters/target.js";
-import type { GuaranteeId } from "../model/verdict.js";
+import type { GuaranteeId } from "../model/index.js";
 import { briefOutcome, verdictOf, violatedIds, type CompareEntry, type EntryResult, type Outcome } from "../run/compare/outcome.js";
 import { byClusterShape, counterexampleEntries, matchesEntry, suiteEntries } from "../run/compare/entries.js";
 import { runCompareEntries, type CompareSettings } from "../run/compare/run-entries.js";

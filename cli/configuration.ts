@@ -3,7 +3,7 @@
  * top (default preset: durable). A key's scope (producer, topic, broker) comes from the model's key
  * tables; `brokers`, `partitions` and `replication.factor` shape the cluster and the topic.
  */
-import type { ConfigMap, ConfigValue } from "../model/history/event.js";
+import type { ConfigMap, ConfigValue } from "../model/index.js";
 import { keysByScope, type KeySpec } from "../model/index.js";
 
 const brokerKeys = keysByScope.broker;
@@ -11,7 +11,7 @@ const producerKeys = keysByScope.producer;
 const topicKeys = keysByScope.topic;
 import { configurationPresets, presetProducerConfigs, type ConfigurationPreset } from "../chaos/presets/index.js";
 import { UsageError } from "./arguments.js";
-import { closestName } from "../model/config/closest.js";
+import { closestName } from "../model/index.js";
 import { honouredKeys, type EngineScope } from "../engine/honoured-keys.js";
 
 const shapeKeys = ["brokers", "partitions", "replication.factor"] as const;

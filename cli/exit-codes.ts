@@ -3,7 +3,7 @@
  * outcome maps to one code; when a run holds several outcomes, the most serious wins (violated >
  * client-defect > inconclusive > held).
  */
-import type { VerdictOutcome } from "../model/verdict.js";
+import type { VerdictOutcome } from "../model/index.js";
 
 export const ExitCode = {
   /** Every promised guarantee was judged on evidence and held. */

@@ -4,8 +4,8 @@
  * input's; anything else is a bug in the harness (6): a crash must never look like the user's mistake.
  */
 import { ScenarioError } from "../chaos/problem.js";
-import { ConfigurationError } from "../model/config/error.js";
-import { HistoryFormatError } from "../model/history/format-error.js";
+import { ConfigurationError } from "../model/index.js";
+import { HistoryFormatError } from "../model/index.js";
 import { CounterexampleError } from "../run/counterexample.js";
 import { UsageError } from "./arguments.js";
 import { ExitCode } from "./exit-codes.js";

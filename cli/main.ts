@@ -10,7 +10,7 @@ import { runCompare } from "./compare.js";
 import { runCleanup } from "./cleanup.js";
 import { ExitCode, exitStatusHelp } from "./exit-codes.js";
 import { describeFailure } from "./failure.js";
-import { didYouMean } from "../model/config/closest.js";
+import { didYouMean } from "../model/index.js";
 import { interruptOnSigint } from "./interrupt.js";
 import { quietOnClosedPipe } from "./pipe.js";
 

@@ -15,7 +15,7 @@ import { formatVerdictTable } from "../model/index.js";
 import { parseArguments, single, UsageError, type OptionSpec } from "./arguments.js";
 import { ExitCode, exitCodeOf, exitStatusHelp } from "./exit-codes.js";
 import { checkOutDirectory } from "./out-directory.js";
-import { didYouMean } from "../model/config/closest.js";
+import { didYouMean } from "../model/index.js";
 
 export const replayOptions: readonly OptionSpec[] = [{ name: "target" }, { name: "out" }, { name: "help", flag: true }];
 

@@ -1,2 +1,2 @@
 /** The CLI's tables are the model's (model/table.ts): one formatter, one width rule. */
-export { formatTable, tableWidth, wrap } from "../model/table.js";
+export { formatTable, tableWidth, wrap } from "../model/index.js";

@@ -4,8 +4,8 @@
  * and the observed allowed behaviour as facts (plus what other root causes implied for it). Client
  * defects follow in rows of their own.
  */
-import type { GuaranteeId } from "../model/verdict.js";
-import { catalogueEntry } from "../model/catalogue.js";
+import type { GuaranteeId } from "../model/index.js";
+import { catalogueEntry } from "../model/index.js";
 import type { VerdictTally } from "../run/tally.js";
 import { formatTable } from "./table.js";
 

@@ -7,7 +7,7 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { GuaranteeId } from "../model/verdict.js";
+import type { GuaranteeId } from "../model/index.js";
 import type { FaultKind } from "../chaos/fault.js";
 import { allFaultKinds } from "../chaos/fault.js";
 import { defaultEpisodeKinds, episodeKinds } from "../chaos/arbitraries/faults.js";
@@ -34,7 +34,7 @@ import { kafkaRandomScenarios } from "../adapters/kafka/bounds.js";
 import { describeFound, formatBudget, shrinkViolation } from "../run/verify/shrink.js";
 import { refuseUnmodelled, type ConfigurationSite } from "../adapters/engine/unmodelled.js";
 import type { ConfigurationPreset } from "../chaos/presets/index.js";
-import { didYouMean } from "../model/config/closest.js";
+import { didYouMean } from "../model/index.js";
 import { ExitCode, exitCodeOf, exitStatusHelp } from "./exit-codes.js";
 import { checkOutDirectory } from "./out-directory.js";
 import { configurationKeysHelp } from "./configuration.js";

@@ -22,5 +22,7 @@ export { promises, promiseTable, type GuaranteeConfiguration, type Promises, typ
 export { guaranteeCatalogue, catalogueEntry, type GuaranteeEntry, type GuaranteeFamily } from "./catalogue.js";
 export { murmur2, toPositive, partitionForKey } from "./partitioner/murmur2.js";
 export { formatVerdictTable, outcomeSentences } from "./format.js";
+export { formatTable, tableWidth, wrap } from "./table.js";
+export { closestName, didYouMean } from "./config/closest.js";
 export { formatTime } from "./checker/fault-timeline.js";
 export { promisesTableMarkdown, type PromisePreset } from "./config/promises-table.js";

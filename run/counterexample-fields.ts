@@ -2,14 +2,14 @@
  * Field-by-field validation of a counterexample file, so a hand-edited or truncated file is refused
  * with file, field and problem ("scenario: missing") instead of a TypeError deep inside a run.
  */
-import type { GuaranteeId } from "../model/verdict.js";
+import type { GuaranteeId } from "../model/index.js";
 import type { PlantedBug } from "../engine/api.js";
-import { guaranteeCatalogue } from "../model/catalogue.js";
+import { guaranteeCatalogue } from "../model/index.js";
 import { plantedBugs } from "../engine/planted-bugs.js";
 import { allFaultKinds } from "../chaos/fault.js";
 import { validateScenarioShape } from "../chaos/validate.js";
 import { formatProblem } from "../chaos/problem.js";
-import { didYouMean } from "../model/config/closest.js";
+import { didYouMean } from "../model/index.js";
 
 /** A counterexample file the harness refuses: which file, which field, what is wrong (bad input, exit 2). */
 export class CounterexampleError extends Error {

@@ -4,11 +4,11 @@
  * replay path, what the replay should show, and the hash of the saved history.
  */
 import { readFile } from "node:fs/promises";
-import type { GuaranteeId } from "../model/verdict.js";
+import type { GuaranteeId } from "../model/index.js";
 import type { PlantedBug } from "../engine/api.js";
 import { plantedBugs } from "../engine/planted-bugs.js";
 import type { Scenario } from "../chaos/scenario.js";
-import { didYouMean } from "../model/config/closest.js";
+import { didYouMean } from "../model/index.js";
 import { CounterexampleError, NotACounterexampleError, validateCounterexampleFields } from "./counterexample-fields.js";
 
 export { CounterexampleError, NotACounterexampleError } from "./counterexample-fields.js";

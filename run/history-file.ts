@@ -3,7 +3,7 @@
  * keys), so the same run gives the same bytes (replay compares them) and `check` reads the file.
  */
 import { createHash } from "node:crypto";
-import type { History } from "../model/history/event.js";
+import type { History } from "../model/index.js";
 import { serializeHistory } from "../model/index.js";
 
 export function historyToJsonLines(history: History): string {

@@ -3,8 +3,8 @@
  * are validated first (structure here, configuration semantics by the model's checker, which refuses
  * invalid configurations in the header), so bad input fails before anything runs.
  */
-import type { History } from "../model/history/event.js";
-import type { Anomaly, GuaranteeId, GuaranteeVerdict, Verdict } from "../model/verdict.js";
+import type { History } from "../model/index.js";
+import type { Anomaly, GuaranteeId, GuaranteeVerdict, Verdict } from "../model/index.js";
 import type { Scenario } from "../chaos/scenario.js";
 import type { RunOptions, Target } from "../adapters/target.js";
 import { validateScenarioShape } from "../chaos/validate.js";

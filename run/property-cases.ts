@@ -5,7 +5,7 @@
  * catch. One table, so the tests and the main command cannot drift apart.
  */
 import type { FaultKind } from "../chaos/fault.js";
-import type { GuaranteeId } from "../model/verdict.js";
+import type { GuaranteeId } from "../model/index.js";
 import type { PlantedBug } from "../engine/api.js";
 
 export type Family = "delivery" | "ordering" | "unclean-election" | "idempotence";

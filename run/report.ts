@@ -2,8 +2,8 @@
  * report.md of a run directory: the verdict table, every anomaly with the events that show it, and
  * the fault timeline (nemesis events and elections), so a person can read what happened.
  */
-import type { History, HistoryEvent, NemesisValue, ElectionValue } from "../model/history/event.js";
-import type { Verdict } from "../model/verdict.js";
+import type { History, HistoryEvent, NemesisValue, ElectionValue } from "../model/index.js";
+import type { Verdict } from "../model/index.js";
 import type { Scenario } from "../chaos/scenario.js";
 import { formatScenarioSize, scenarioSize } from "../chaos/arbitraries/scenario.js";
 import { formatTime, formatVerdictTable, nemesisProcess, observerProcess } from "../model/index.js";

@@ -4,7 +4,7 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
-import type { GuaranteeId } from "../model/verdict.js";
+import type { GuaranteeId } from "../model/index.js";
 import type { PlantedBug } from "../engine/api.js";
 import type { JudgedRun } from "./judge.js";
 import { allowedAnomalies, promisedViolations } from "./judge.js";

@@ -5,7 +5,7 @@
  * shrunk counterexample (fast-check's final counterexample is its last failing candidate).
  */
 import fc from "fast-check";
-import type { GuaranteeId } from "../model/verdict.js";
+import type { GuaranteeId } from "../model/index.js";
 import type { Scenario } from "../chaos/scenario.js";
 import type { RunOptions, Target } from "../adapters/target.js";
 import { allowedAnomalies, promisedViolations, runAndJudge, type JudgedRun } from "./judge.js";

@@ -7,7 +7,7 @@
  * records lost in 12 of 200 runs; most often (30 of 37) after a fault like: kill of broker-2 at
  * t=1.2 s").
  */
-import type { AnomalyKind, GuaranteeId, ImpliedBy, Verdict, VerdictOutcome } from "../model/verdict.js";
+import type { AnomalyKind, GuaranteeId, ImpliedBy, Verdict, VerdictOutcome } from "../model/index.js";
 
 interface AllowedGroup {
   readonly kind: AnomalyKind;

@@ -4,7 +4,7 @@
  * client was abandoned) are closed as `info` by `abandonOutstanding`, so every invoke has exactly one
  * completion.
  */
-import type { ReadRecord, SendValue } from "../../model/history/event.js";
+import type { ReadRecord, SendValue } from "../../model/index.js";
 import type { Consumer, EngineRecord, Producer, Simulation } from "../../engine/api.js";
 import type { ClientSpec, Step } from "../../chaos/scenario.js";
 import type { HistoryRecorder, OpenOperation } from "../protocol/recorder.js";

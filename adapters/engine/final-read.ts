@@ -4,7 +4,7 @@
  * partition's end offset is reached. Bounded in polls and in simulated time: a partition that stays
  * offline or a reader that stops making progress ends the reads, and the checker sees what was read.
  */
-import type { EndOffsetsValue, TopicPartition } from "../../model/history/event.js";
+import type { EndOffsetsValue, TopicPartition } from "../../model/index.js";
 import type { Simulation } from "../../engine/api.js";
 import type { TopicSpec } from "../../chaos/scenario.js";
 import type { ClientDriver } from "./clients.js";

@@ -3,7 +3,7 @@
  * fault does and what to record; this turns its actions into simulation calls. Synchronous: the
  * simulation applies a fault at once, in simulated time.
  */
-import type { NemesisValue } from "../../model/history/event.js";
+import type { NemesisValue } from "../../model/index.js";
 import type { Simulation } from "../../engine/api.js";
 import type { Fault } from "../../chaos/fault.js";
 import { FaultPlanner, needsLeader, type NemesisAction } from "../../chaos/nemesis/planner.js";

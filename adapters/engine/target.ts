@@ -3,7 +3,7 @@
  * records the history in the shared format. Deterministic: the scenario (with its seed) and the
  * planted bugs decide every byte of the history.
  */
-import type { History } from "../../model/history/event.js";
+import type { History } from "../../model/index.js";
 import type { PlantedBug, NetworkOptions, Simulation, SimulationOptions } from "../../engine/api.js";
 import type { FaultKind } from "../../chaos/fault.js";
 import { allFaultKinds } from "../../chaos/fault.js";

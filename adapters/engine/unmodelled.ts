@@ -4,7 +4,7 @@
  * anything runs, naming the key, where it was given, and what the engine does model. Real Kafka
  * honours every key; only this target refuses.
  */
-import type { ConfigMap } from "../../model/history/event.js";
+import type { ConfigMap } from "../../model/index.js";
 import type { Scenario } from "../../chaos/scenario.js";
 import { ScenarioError, type ScenarioProblem } from "../../chaos/problem.js";
 import { honouredKeys, unmodelledBecause, type EngineScope } from "../../engine/honoured-keys.js";

@@ -6,7 +6,7 @@
  * unless a conflicting setting was given without an explicit `enable.idempotence` (Java 3.2+ rule).
  * The resolved values are written back into the history header, so the model judges exactly what ran.
  */
-import type { ConfigMap, ConfigValue } from "../../model/history/event.js";
+import type { ConfigMap, ConfigValue } from "../../model/index.js";
 
 /** Java's Integer.MAX_VALUE: the default `retries`. */
 export const javaMaxRetries = 2_147_483_647;

@@ -3,7 +3,7 @@
  * after another (a Java consumer is single-threaded); different consumers run concurrently.
  */
 import type { Kafka } from "kafkajs";
-import type { AssignValue, PollValue, SeekValue, TopicPartition } from "../../model/history/event.js";
+import type { AssignValue, PollValue, SeekValue, TopicPartition } from "../../model/index.js";
 import type { ConsumerSettings } from "./client-config.js";
 import { PartitionReader } from "./partition-reader.js";
 import type { HistoryRecorder } from "../protocol/recorder.js";

@@ -6,7 +6,7 @@
  */
 import pRetry from "p-retry";
 import type { Kafka } from "kafkajs";
-import type { EndOffsetsValue, PollValue, ReadRecord } from "../../model/history/event.js";
+import type { EndOffsetsValue, PollValue, ReadRecord } from "../../model/index.js";
 import type { HarnessAdmin, PartitionOffsets } from "./harness-admin.js";
 import { PartitionReader } from "./partition-reader.js";
 import type { HistoryRecorder } from "../protocol/recorder.js";

@@ -12,7 +12,7 @@ import type { ClusterSpec, Scenario } from "../../chaos/scenario.js";
 import { validateScenarioShape } from "../../chaos/validate.js";
 import { ScenarioError } from "../../chaos/problem.js";
 import { kafkaSupportedFaults, type ClusterControl } from "./nemesis.js";
-import type { History } from "../../model/history/event.js";
+import type { History } from "../../model/index.js";
 import type { RunOptions, Target } from "../target.js";
 import { fileLogCreator } from "./kafkajs-log.js";
 import { ClusterSetupError, runScenario, type RunBounds } from "./run-scenario.js";

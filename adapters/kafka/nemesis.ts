@@ -9,7 +9,7 @@
  */
 import type { FaultKind, Fault, NodeName } from "../../chaos/fault.js";
 import { allFaultKinds } from "../../chaos/fault.js";
-import type { NemesisValue } from "../../model/history/event.js";
+import type { NemesisValue } from "../../model/index.js";
 import { describeFault, nemesisFunction } from "../../chaos/describe-fault.js";
 import type { ClusterControl } from "./cluster-control.js";
 import type { Link } from "../../chaos/nemesis/links.js";

@@ -7,7 +7,7 @@
  * Records wait in a bounded buffer until the owner drains them (a poll, or the final read).
  */
 import type { Batch, Consumer, EachBatchPayload, Kafka } from "kafkajs";
-import type { ReadRecord } from "../../model/history/event.js";
+import type { ReadRecord } from "../../model/index.js";
 
 /** Records held between drains; a full buffer makes eachBatch wait (backpressure), bounded in time. */
 export const bufferCapacity = 50_000;

@@ -5,7 +5,7 @@
  */
 import kafkajs from "kafkajs";
 import type { Kafka, Producer, logCreator } from "kafkajs";
-import type { SendValue } from "../../model/history/event.js";
+import type { SendValue } from "../../model/index.js";
 import type { ProducerSettings } from "./client-config.js";
 import { classifySendError } from "./errors.js";
 import type { HistoryRecorder } from "../protocol/recorder.js";

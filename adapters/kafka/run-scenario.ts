@@ -5,7 +5,7 @@
  * period; wait for leaders) -> final reads of every partition from its start to its end offset.
  */
 import { randomBytes } from "node:crypto";
-import type { History } from "../../model/history/event.js";
+import type { History } from "../../model/index.js";
 import type { Scenario, Step } from "../../chaos/scenario.js";
 import { KafkaNemesis, type ClusterControl } from "./nemesis.js";
 import { startRunClock, type RunClock } from "./clock.js";

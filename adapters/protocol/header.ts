@@ -4,7 +4,7 @@
  * scenario's name and seed, so `check history.jsonl` needs nothing else. One function, so the engine
  * and Kafka cannot describe the same scenario differently.
  */
-import type { ClientDescription, HistoryHeader, TopicDescription } from "../../model/history/event.js";
+import type { ClientDescription, HistoryHeader, TopicDescription } from "../../model/index.js";
 import type { Scenario } from "../../chaos/scenario.js";
 import { finalReaderConfig, finalReaderProcess } from "./processes.js";
 

@@ -3,7 +3,7 @@
  * so a history and its checker agree) and the final reader, which reads every partition from its
  * start after the cluster healed, with one configuration on every target.
  */
-import type { ConfigMap } from "../../model/history/event.js";
+import type { ConfigMap } from "../../model/index.js";
 import { finalReaderProcess, nemesisProcess, observerProcess } from "../../model/index.js";
 
 export { finalReaderProcess, nemesisProcess, observerProcess };

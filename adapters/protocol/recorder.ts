@@ -5,7 +5,7 @@
  * client was abandoned: nothing is known about them). Fields are written in one fixed order, so the
  * same run serialises to the same bytes.
  */
-import type { EventType, HistoryEvent } from "../../model/history/event.js";
+import type { EventType, HistoryEvent } from "../../model/index.js";
 
 /** Nanoseconds since the run started. */
 export interface RecorderClock {

@@ -4,7 +4,7 @@
  * are never produced: Kafka refuses them, and the model would refuse the scenario.
  */
 import fc from "fast-check";
-import type { ConfigMap } from "../../model/history/event.js";
+import type { ConfigMap } from "../../model/index.js";
 
 const maxRetries = 2147483647;
 

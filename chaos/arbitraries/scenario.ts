@@ -5,7 +5,7 @@
  * own: fewer operations, fewer faults, fewer producers, simpler configurations.
  */
 import fc from "fast-check";
-import type { ConfigMap } from "../../model/history/event.js";
+import type { ConfigMap } from "../../model/index.js";
 import type { FaultKind } from "../fault.js";
 import type { ClientSpec, ClusterSpec, Scenario, Step, TopicSpec } from "../scenario.js";
 import { episodeArbitrary, episodeFaults } from "./faults.js";

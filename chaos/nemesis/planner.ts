@@ -13,7 +13,7 @@
  * - `nodes` of a network fault are the endpoints of the links it cut; `heal` records `nodes: []`, `cuts: []`.
  */
 import type { Fault, NodeName } from "../fault.js";
-import type { NemesisValue } from "../../model/history/event.js";
+import type { NemesisValue } from "../../model/index.js";
 import { describeFault } from "../describe-fault.js";
 import { linksCutBy, type Link } from "./links.js";
 

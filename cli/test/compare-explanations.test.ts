@@ -4,7 +4,7 @@
  * timing; anything else is "unexplained".
  */
 import { describe, expect, test } from "vitest";
-import type { ClientDefect, GuaranteeId, GuaranteeVerdict, Verdict } from "../../model/verdict.js";
+import type { ClientDefect, GuaranteeId, GuaranteeVerdict, Verdict } from "../../model/index.js";
 import { clientDefectCell, guaranteeCell } from "../compare-cells.js";
 import { explainDifference } from "../../run/compare/differences.js";
 

@@ -1,7 +1,7 @@
 /** Exit codes from cli/exit-codes.ts everywhere, and every command's --help ends with the table. */
 import { describe, expect, test } from "vitest";
 import { ScenarioError } from "../../chaos/problem.js";
-import { ConfigurationError } from "../../model/config/error.js";
+import { ConfigurationError } from "../../model/index.js";
 import { CounterexampleError } from "../../run/counterexample.js";
 import { UsageError } from "../arguments.js";
 import { EnvironmentError } from "../../adapters/target.js";

@@ -9,7 +9,7 @@ import { rm, rmdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "vitest";
-import type { GuaranteeId } from "../../model/verdict.js";
+import type { GuaranteeId } from "../../model/index.js";
 import type { Target } from "../../adapters/target.js";
 import { formatScenarioSize, scenarioSize } from "../../chaos/arbitraries/scenario.js";
 import { presetByName, presetScenarioArbitrary } from "../../chaos/arbitraries/presets.js";

@@ -5,7 +5,7 @@
  * and Kafka does not), or a side without evidence. A violation on one side with none of these is a
  * real difference between the engine and Kafka, and is said to be unexplained.
  */
-import type { GuaranteeId, GuaranteeVerdict, Verdict } from "../../model/verdict.js";
+import type { GuaranteeId, GuaranteeVerdict, Verdict } from "../../model/index.js";
 
 function clientImplied(guarantee: GuaranteeVerdict | undefined): number {
   return guarantee?.implied.filter((entry) => entry.by === "client").reduce((sum, entry) => sum + entry.count, 0) ?? 0;

@@ -6,8 +6,8 @@
  */
 import type { Scenario } from "../../chaos/scenario.js";
 import type { PlantedBug } from "../../engine/api.js";
-import type { History } from "../../model/history/event.js";
-import type { ClientDefect, GuaranteeId, Verdict } from "../../model/verdict.js";
+import type { History } from "../../model/index.js";
+import type { ClientDefect, GuaranteeId, Verdict } from "../../model/index.js";
 import { explainDifference } from "./differences.js";
 
 export interface CompareEntry {

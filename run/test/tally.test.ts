@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import type { Anomaly, GuaranteeVerdict, Verdict } from "../../model/verdict.js";
+import type { Anomaly, GuaranteeVerdict, Verdict } from "../../model/index.js";
 import { VerdictTally } from "../tally.js";
 import { allowedAnomalies, promisedViolations } from "../judge.js";
 import { failsOn } from "../search.js";

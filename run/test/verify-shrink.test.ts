@@ -12,7 +12,7 @@ import { searchScenarios } from "../search.js";
 import type { JudgedRun } from "../judge.js";
 import { configurationPresets } from "../../chaos/presets/index.js";
 import { describeFound, shrinkViolation } from "../verify/shrink.js";
-import type { GuaranteeId } from "../../model/verdict.js";
+import type { GuaranteeId } from "../../model/index.js";
 
 function slowTarget(): { target: Target; runs: () => number } {
   const engine = createEngineTarget({ plantedBugs: ["early-ack"] });

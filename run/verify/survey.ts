@@ -5,7 +5,7 @@
  */
 import type fc from "fast-check";
 import type { Scenario } from "../../chaos/scenario.js";
-import type { GuaranteeId } from "../../model/verdict.js";
+import type { GuaranteeId } from "../../model/index.js";
 import type { RunOptions, Target } from "../../adapters/target.js";
 import { allowedAnomalies, promisedViolations, type JudgedRun } from "../judge.js";
 import { searchScenarios, type SearchResult } from "../search.js";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import type { ElectionValue, EndOffsetsValue, History, HistoryEvent, NemesisValue, PollValue } from "../../../model/history/event.js";
+import type { ElectionValue, EndOffsetsValue, History, HistoryEvent, NemesisValue, PollValue } from "../../../model/index.js";
 import type { Scenario } from "../../../chaos/scenario.js";
 import { ScenarioError } from "../../../chaos/problem.js";
 import { checkHistory, serializeHistory, validateHistory } from "../../../model/index.js";

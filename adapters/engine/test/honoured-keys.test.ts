@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import type { ConfigValue } from "../../../model/history/event.js";
+import type { ConfigValue } from "../../../model/index.js";
 import type { Scenario } from "../../../chaos/scenario.js";
 import { keysByScope, type KeySpec } from "../../../model/index.js";
 import { honouredKeys, type EngineScope } from "../../../engine/honoured-keys.js";

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { KafkaNemesis, type ClusterControl } from "../nemesis.js";
-import type { NemesisValue } from "../../../model/history/event.js";
+import type { NemesisValue } from "../../../model/index.js";
 
 /** A cluster that only writes down what it was asked to do (the nemesis's bookkeeping is under test). */
 function recordingCluster(): { control: ClusterControl; calls: string[] } {

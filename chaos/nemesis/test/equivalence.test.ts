@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import type { Fault } from "../../fault.js";
-import type { NemesisValue } from "../../../model/history/event.js";
+import type { NemesisValue } from "../../../model/index.js";
 import { EngineNemesis, type SimulationControl } from "../../../adapters/engine/nemesis.js";
 import { KafkaNemesis, type ClusterControl } from "../../../adapters/kafka/nemesis.js";
 
