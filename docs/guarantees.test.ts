@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { guaranteeDocument } from "./guarantee-document.js";
 import { promisesTableMarkdown } from "../model/index.js";
-import { promisePresets } from "../chaos/presets/index.js";
+import { promisePresets } from "../chaos/presets/promise-presets.js";
 
 describe("docs/guarantees.md", () => {
   test("is what the code generates (run `npm run docs` after changing promises, cases or planted bugs)", () => {

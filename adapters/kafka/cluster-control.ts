@@ -1,3 +1,5 @@
+import type { ClusterSpec } from "../../chaos/scenario.js";
+
 /**
  * What the Kafka target needs from a running container cluster. adapters/kafka/cluster implements it (see
  * cluster-from-containers.ts); tests may hand in another implementation.
@@ -28,3 +30,6 @@ export interface ClusterControl {
   /** Stop and remove every container. Safe to call twice. */
   close(): Promise<void>;
 }
+
+/** Starts a cluster of the scenario's shape (the container cluster by default; tests hand in others). */
+export type ClusterFactory = (spec: ClusterSpec, options: { log: (line: string) => void; signal?: AbortSignal }) => Promise<ClusterControl>;

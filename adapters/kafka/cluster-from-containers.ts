@@ -7,10 +7,9 @@ import { appendFileSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ClusterSpec } from "../../chaos/scenario.js";
 import { brokerNode, controllerNode } from "../../chaos/nodes.js";
-import type { ClusterControl } from "./nemesis.js";
+import type { ClusterControl, ClusterFactory } from "./cluster-control.js";
 import { startCluster } from "./cluster/index.js";
 import type { KafkaCluster } from "./cluster/kafka-cluster.js";
-import type { ClusterFactory } from "./index.js";
 
 export function controlOf(cluster: KafkaCluster): ClusterControl {
   const fixtureName = new Map<string, string>();
@@ -40,7 +39,7 @@ export function controlOf(cluster: KafkaCluster): ClusterControl {
 }
 
 /** Broker logs are many: they go to `logFile`; only the fixture's own `[cluster]` lines reach `log`. */
-export function fixtureClusterFactory(image: string | undefined, logFile: string): ClusterFactory {
+export function containerClusterFactory(image: string | undefined, logFile: string): ClusterFactory {
   mkdirSync(dirname(logFile), { recursive: true });
   return async (spec: ClusterSpec, options) => {
     const cluster = await startCluster({

@@ -19,7 +19,8 @@ import { ClusterSetupError, runScenario, type RunBounds } from "./run-scenario.j
 import { kafkaCannotRun } from "./runnable.js";
 import { guardProcessContainers } from "./interrupt-cleanup.js";
 
-export type ClusterFactory = (spec: ClusterSpec, options: { log: (line: string) => void; signal?: AbortSignal }) => Promise<ClusterControl>;
+export type { ClusterFactory } from "./cluster-control.js";
+import type { ClusterFactory } from "./cluster-control.js";
 
 export interface KafkaTargetOptions {
   /** Container image; default: the fixture's (`KAFKA_IMAGE` or kafka-harness/kafka:local). */
@@ -198,7 +199,7 @@ export async function createKafkaTarget(options: KafkaTargetOptions = {}): Promi
     const progress = options.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
     image = await prepareKafkaEnvironment({ progress, ...(image === undefined ? {} : { image }) });
   }
-  const factory = options.startCluster ?? (await import("./cluster-from-containers.js")).fixtureClusterFactory(image, join(logDirectory, "brokers.log"));
+  const factory = options.startCluster ?? (await import("./cluster-from-containers.js")).containerClusterFactory(image, join(logDirectory, "brokers.log"));
   return new KafkaTarget({ ...options, logDirectory }, factory);
 }
 
