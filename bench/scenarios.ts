@@ -6,7 +6,7 @@
 import { performance } from "node:perf_hooks";
 import fc from "fast-check";
 import { presetByName, presetScenarioArbitrary } from "../chaos/arbitraries/presets.js";
-import { plantedBugCases } from "../run/property-cases.js";
+import { plantedBugArbitrary, plantedBugCases } from "../run/property-cases.js";
 import { createTarget } from "../run/targets.js";
 import { runAndJudge } from "../run/judge.js";
 import { searchScenarios } from "../run/search.js";
@@ -58,13 +58,7 @@ export async function benchScenarios(): Promise<void> {
       const begin = performance.now();
       const result = await searchScenarios({
         target: buggy,
-        arbitrary: presetScenarioArbitrary(presetByName(planted.preset), {
-          ...(planted.consumers === undefined ? {} : { consumers: planted.consumers }),
-          ...(planted.faultKinds === undefined ? {} : { faultKinds: planted.faultKinds }),
-          ...(planted.intensity === undefined ? {} : { intensity: planted.intensity }),
-          ...(planted.pollWeight === undefined ? {} : { pollWeight: planted.pollWeight }),
-        ...(planted.maxProducers === undefined ? {} : { maxProducers: planted.maxProducers }),
-        }),
+        arbitrary: plantedBugArbitrary(planted),
         guarantees: planted.guarantees,
         failOn: "violation",
         numRuns: 2000,

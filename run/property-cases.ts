@@ -7,6 +7,9 @@
 import type { FaultKind } from "../chaos/fault.js";
 import type { GuaranteeId } from "../model/index.js";
 import type { PlantedBug } from "../engine/api.js";
+import type fc from "fast-check";
+import type { Scenario } from "../chaos/scenario.js";
+import { presetByName, presetScenarioArbitrary } from "../chaos/arbitraries/presets.js";
 
 export type Family = "delivery" | "ordering" | "unclean-election" | "idempotence";
 
@@ -110,3 +113,15 @@ export const plantedBugCases: readonly PlantedBugCase[] = [
   { family: "ordering", bug: "consumer-skip-on-error", preset: "durable", guarantees: ["O1"], consumers: 1, pollWeight: 4, maxProducers: 1, faultKinds: leaderChangers, intensity: 0.6 },
   { family: "idempotence", bug: "no-sequence-check", preset: "idempotent", guarantees: ["D3", "O3"], faultKinds: retryMakers, intensity: 0.6 },
 ];
+
+/** The scenarios a planted-bug case searches: its preset, shaped as the case says (one definition for the tests and the bench). */
+export function plantedBugArbitrary(planted: PlantedBugCase, name?: string): fc.Arbitrary<Scenario> {
+  return presetScenarioArbitrary(presetByName(planted.preset), {
+    ...(name === undefined ? {} : { name }),
+    ...(planted.consumers === undefined ? {} : { consumers: planted.consumers }),
+    ...(planted.faultKinds === undefined ? {} : { faultKinds: planted.faultKinds }),
+    ...(planted.intensity === undefined ? {} : { intensity: planted.intensity }),
+    ...(planted.pollWeight === undefined ? {} : { pollWeight: planted.pollWeight }),
+    ...(planted.maxProducers === undefined ? {} : { maxProducers: planted.maxProducers }),
+  });
+}

@@ -20,7 +20,7 @@ import { createTarget } from "../../run/targets.js";
 import { targetsUnderTest } from "./targets-under-test.js";
 import { writeRunDirectory } from "../../run/run-directory.js";
 import type { Family, HoldsCase, PlantedBugCase, TeethCase } from "../../run/property-cases.js";
-import { holdsCases, plantedBugCases, teethCases } from "../../run/property-cases.js";
+import { holdsCases, plantedBugArbitrary, plantedBugCases, teethCases } from "../../run/property-cases.js";
 
 /**
  * Shrunk planted-bug counterexamples must be at most this big (faults, producers, sends). Drawn
@@ -126,20 +126,25 @@ function teethArbitrary(teeth: TeethCase, target: Target): ReturnType<typeof pre
   });
 }
 
+/** Searches the teeth case's scenarios for its allowed anomaly (`endOnFailure`: stop at the first, no shrinking). */
+function searchTeeth(teeth: TeethCase, target: Target, budget: number, endOnFailure: boolean): ReturnType<typeof searchScenarios> {
+  const seed = harnessSeed();
+  return searchScenarios({
+    target,
+    arbitrary: teethArbitrary(teeth, target),
+    guarantees: teeth.guarantees,
+    failOn: "anomaly",
+    numRuns: budget,
+    timeLimitMs: searchTimeLimitMs,
+    ...(endOnFailure ? { endOnFailure } : {}),
+    ...(seed === undefined ? {} : { seed }),
+  });
+}
+
 function registerOpenTeethCase(teeth: TeethCase & { openIssue: string }, target: Target): void {
   const budget = harnessBudget(target.deterministic ? openIssueBudget : slowTargetBudget);
   test(`teeth [${target.name}] ${teeth.guarantees.join("/")}: ${teeth.title} (open issue: not observable yet, checked over ${budget} scenarios)`, { timeout: testTimeoutMs }, async () => {
-    const seed = harnessSeed();
-    const result = await searchScenarios({
-      target,
-      arbitrary: teethArbitrary(teeth, target),
-      guarantees: teeth.guarantees,
-      failOn: "anomaly",
-      numRuns: budget,
-      timeLimitMs: searchTimeLimitMs,
-      endOnFailure: true,
-      ...(seed === undefined ? {} : { seed }),
-    });
+    const result = await searchTeeth(teeth, target, budget, true);
     if (result.error !== undefined) throw result.error;
     expect(result.failed, `the open issue looks closed: ${teeth.guarantees.join("/")} anomalies are now observed under ${teeth.preset} ${describeSearch(result)}; remove openIssue ("${teeth.openIssue}") from this teeth case`).toBe(false);
   });
@@ -149,16 +154,7 @@ function registerTeethCase(teeth: TeethCase, target: Target): void {
   if (teeth.openIssue !== undefined) return registerOpenTeethCase({ ...teeth, openIssue: teeth.openIssue }, target);
   const budget = harnessBudget(target.deterministic ? defaultBudget : slowTargetBudget);
   test(`teeth [${target.name}] ${teeth.guarantees.join("/")}: ${teeth.title} (found within ${budget} scenarios)`, { timeout: testTimeoutMs }, async () => {
-    const seed = harnessSeed();
-    const result = await searchScenarios({
-      target,
-      arbitrary: teethArbitrary(teeth, target),
-      guarantees: teeth.guarantees,
-      failOn: "anomaly",
-      numRuns: budget,
-      timeLimitMs: searchTimeLimitMs,
-      ...(seed === undefined ? {} : { seed }),
-    });
+    const result = await searchTeeth(teeth, target, budget, false);
     expect(result.failed, `no allowed violation of ${teeth.guarantees.join("/")} found in ${result.runs} scenarios`).toBe(true);
     const counterexample = result.counterexample;
     if (counterexample === undefined) return expect.fail(await explainFailure(target, result, [], teeth.guarantees));
@@ -184,14 +180,7 @@ function registerPlantedBugCase(planted: PlantedBugCase): void {
     const seed = harnessSeed();
     const result = await searchScenarios({
       target: buggy,
-      arbitrary: presetScenarioArbitrary(presetByName(planted.preset), {
-        name: `planted-${planted.bug}`,
-        ...(planted.consumers === undefined ? {} : { consumers: planted.consumers }),
-        ...(planted.faultKinds === undefined ? {} : { faultKinds: planted.faultKinds }),
-        ...(planted.intensity === undefined ? {} : { intensity: planted.intensity }),
-        ...(planted.pollWeight === undefined ? {} : { pollWeight: planted.pollWeight }),
-        ...(planted.maxProducers === undefined ? {} : { maxProducers: planted.maxProducers }),
-      }),
+      arbitrary: plantedBugArbitrary(planted, `planted-${planted.bug}`),
       guarantees: planted.guarantees,
       failOn: "violation",
       numRuns: budget,
