@@ -12,7 +12,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Target } from "../adapters/target.js";
 import type { GuaranteeId } from "../model/index.js";
-import { briefOutcome, verdictOf, violatedIds, type CompareEntry, type EntryResult, type Outcome } from "../run/compare/outcome.js";
+import { briefOutcome, describeCounted, verdictOf, violatedIds, type CompareEntry, type EntryResult, type Outcome } from "../run/compare/outcome.js";
 import { byClusterShape, counterexampleEntries, matchesEntry, suiteEntries } from "../run/compare/entries.js";
 import { runCompareEntries, type CompareSettings } from "../run/compare/run-entries.js";
 import { parseArguments, single, UsageError, type OptionSpec } from "./arguments.js";
@@ -327,7 +327,7 @@ export async function compareScenarios(settings: CompareSettings, io: CompareIo)
     },
   });
   const totalSeconds = (performance.now() - started) / 1000;
-  const counted = results.flatMap((result) => result.countedViolations.map((violation) => `${result.entry.label} ${violation}`));
+  const counted = results.flatMap((result) => result.countedViolations.map((violation) => `${result.entry.label} ${describeCounted(violation)}`));
   out("\n== summary");
   out(summaryTable(results));
   const kafkaSeconds = results.reduce((sum, result) => sum + (result.kafka.kind === "verdict" || result.kafka.kind === "error" ? result.kafka.seconds : 0), 0);
@@ -362,7 +362,7 @@ export async function compareScenarios(settings: CompareSettings, io: CompareIo)
     differences: result.differences,
     reasons: result.reasons,
     clientDefects: result.clientDefects,
-    countedViolations: result.countedViolations,
+    countedViolations: result.countedViolations.map(describeCounted),
   }));
   await writeFile(join(outDirectory, "summary.json"), `${JSON.stringify({ seconds: Math.round(totalSeconds), violations: counted, scenarios }, null, 2)}\n`);
   return { results, outDirectory, seconds: totalSeconds, exitCode };

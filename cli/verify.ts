@@ -24,7 +24,7 @@ import type { Scenario } from "../chaos/scenario.js";
 import type { RunOptions, Target } from "../adapters/target.js";
 import { writeRunDirectory } from "../run/run-directory.js";
 import { parsePlantedBugs } from "../run/counterexample.js";
-import { plantedBugs as engineBugs } from "../engine/planted-bugs.js";
+import { plantedBugCatalogue as engineBugs } from "../run/planted-bugs.js";
 import { promisedViolations, type JudgedRun } from "../run/judge.js";
 import { parseArguments, parseCount, parseDuration, single, UsageError, type OptionSpec } from "./arguments.js";
 import { resolveConfiguration } from "./configuration.js";

@@ -6,7 +6,7 @@
  */
 import { guaranteeCatalogue, promisesTableMarkdown } from "../model/index.js";
 import { holdsCases, plantedBugCases, teethCases } from "../run/property-cases.js";
-import { plantedBugs } from "../engine/planted-bugs.js";
+import { plantedBugCatalogue as plantedBugs } from "../run/planted-bugs.js";
 import { promisePresets } from "../chaos/presets/promise-presets.js";
 
 function list(items: readonly string[]): string {

@@ -38,8 +38,29 @@ export interface EntryResult {
   readonly reasons: Readonly<Partial<Record<GuaranteeId, string>>>;
   /** Client-library defects per target, as `target:kind (client)`: exit 4 when they are all there is. */
   readonly clientDefects: readonly string[];
-  /** Promised violations that count toward the exit status, as `target:id`. */
-  readonly countedViolations: readonly string[];
+  /** What counts toward the exit status. */
+  readonly countedViolations: readonly CountedViolation[];
+}
+
+/** Which run of an entry something was seen on. */
+export type CompareSide = "engine+bug" | "engine" | "kafka";
+
+/** Counts toward compare's exit status: a promised violation, a run that failed, or (strict) a client defect. */
+export type CountedViolation =
+  | { readonly kind: "violation"; readonly side: CompareSide; readonly guarantee: GuaranteeId }
+  | { readonly kind: "error"; readonly side: CompareSide }
+  | { readonly kind: "client-defect"; readonly defect: string };
+
+/** `kafka:D2`, `engine:ERROR`, `client-defect:kafka:sequence-reuse (kafkajs 2.2.4)`: for a line or summary.json. */
+export function describeCounted(counted: CountedViolation): string {
+  switch (counted.kind) {
+    case "violation":
+      return `${counted.side}:${counted.guarantee}`;
+    case "error":
+      return `${counted.side}:ERROR`;
+    case "client-defect":
+      return `client-defect:${counted.defect}`;
+  }
 }
 
 /**
@@ -97,22 +118,23 @@ export function defectsOf(named: readonly [string, Outcome | null][]): string[] 
  * proved nothing), violations of the engine with planted bugs beyond those the file expects, and with
  * `strict` the client defects too.
  */
-export function countedViolations(result: Omit<EntryResult, "countedViolations">, strict: boolean): string[] {
-  const defects = strict ? result.clientDefects.map((defect) => `client-defect:${defect}`) : [];
-  const counted: string[] = [];
-  const named: [string, Outcome | null][] = [
+export function countedViolations(result: Omit<EntryResult, "countedViolations">, strict: boolean): CountedViolation[] {
+  const counted: CountedViolation[] = [];
+  const named: [CompareSide, Outcome | null][] = [
     ["engine+bug", result.engineWithBugs],
     ["engine", result.engine],
     ["kafka", result.kafka],
   ];
-  for (const [name, outcome] of named) if (outcome?.kind === "error") counted.push(`${name}:ERROR`);
+  for (const [side, outcome] of named) if (outcome?.kind === "error") counted.push({ kind: "error", side });
+  const violation = (side: CompareSide) => (guarantee: GuaranteeId): CountedViolation => ({ kind: "violation", side, guarantee });
   const engine = verdictOf(result.engine);
-  if (engine !== null) counted.push(...violatedIds(engine).map((id) => `engine:${id}`));
+  if (engine !== null) counted.push(...violatedIds(engine).map(violation("engine")));
   const kafka = verdictOf(result.kafka);
-  if (kafka !== null) counted.push(...violatedIds(kafka).map((id) => `kafka:${id}`));
+  if (kafka !== null) counted.push(...violatedIds(kafka).map(violation("kafka")));
   const withBugs = verdictOf(result.engineWithBugs);
-  if (withBugs !== null) counted.push(...violatedIds(withBugs).filter((id) => !result.entry.expectedWithBugs.includes(id)).map((id) => `engine+bug:${id}`));
-  return [...counted, ...defects];
+  if (withBugs !== null) counted.push(...violatedIds(withBugs).filter((id) => !result.entry.expectedWithBugs.includes(id)).map(violation("engine+bug")));
+  if (strict) counted.push(...result.clientDefects.map((defect): CountedViolation => ({ kind: "client-defect", defect })));
+  return counted;
 }
 
 /** The entry's result from its three outcomes. */
