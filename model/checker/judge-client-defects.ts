@@ -8,6 +8,9 @@
  *   history shows Y's request going wrong: Y appended twice, Y acknowledged at another offset, or some
  *   send of that producer failing or timing out between Y's send and X's acknowledgement.
  *
+ * The records sent between Y and X (the given-back request's) are the defect's too: re-sent with new
+ * sequence numbers, they land late, and their order anomalies are listed as implied by it.
+ *
  * A correct broker acknowledges X at Y's offset only when X's batch carries Y's producer id, epoch and
  * sequence (it takes X for Y's retry). A correct client never gives Y's sequence to other data, and a
  * retry of Y carries Y's own sequence, so Y could not be appended twice. Broker bugs look different: one
@@ -20,6 +23,9 @@ import type { Inconsistency } from "./state.js";
 import { SendStatus } from "./records.js";
 import { formatTime } from "./fault-timeline.js";
 import { configurationWords, type Judging } from "./judging.js";
+
+/** Bound on the in-flight records one defect is the root of (a producer has at most 5 requests in flight). */
+const maxInFlightSubjects = 1_000;
 
 export function judgeClientDefects(judging: Judging): void {
   const state = judging.state;
@@ -66,8 +72,14 @@ function sequenceReuse(judging: Judging, inconsistency: Inconsistency, client: s
   }
   if (evidence.length === 0) return null;
   const partition = state.partitionOf(partitionId);
+  // The records the producer sent between Y and X went out in the request that was given back: when
+  // they land late (re-sent with new sequence numbers), that is the same defect, not Kafka's reorder.
+  const inFlight: string[] = [];
+  for (let id = yId + 1; id < xId && inFlight.length < maxInFlightSubjects; id++) {
+    if (table.rulesOf(id).process === x.rules.process && table.view(id).partitionId === partitionId) inFlight.push(table.payload[id] as string);
+  }
   return {
-    subjects: [x.payload, y.payload],
+    subjects: [x.payload, y.payload, ...inFlight],
     defect: {
       kind: "sequence-reuse",
       guarantee: "D3",

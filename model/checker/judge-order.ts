@@ -1,6 +1,8 @@
 /**
  * Order, judged last (rank order, root-causes.ts): a producer's sends in invocation order against
- * their offsets (nonmonotonic-send: D3 for an idempotent producer, else O3; key-reorder: O3), and each
+ * their offsets (nonmonotonic-send: D3 for an idempotent producer, else O3; key-reorder: O3; each
+ * reported once per record that landed late, the later sends below it counted in
+ * `belowSameLateSend`), and each
  * consumer's reads of a partition in offset order (O1: poll-skip over a known record, nonmonotonic-poll).
  * Only offsets of one partition are ever compared: nothing is promised across partitions (O4).
  */
@@ -41,6 +43,10 @@ export function judgeSendOrder(judging: Judging): void {
   const state = judging.state;
   const table = state.table;
   const producers: (ProducerOrder | undefined)[] = [];
+  // One record that landed late puts every later send below it: one root cause, reported once per
+  // late record (the first send found below it), the others counted.
+  const lateReported = new Set<number>();
+  const lateKeyReported = new Set<number>();
   for (let id = 0; id < table.count; id++) {
     const position = positionOf(judging, id);
     if (position === null || position.partitionId < 0) continue;
@@ -59,7 +65,9 @@ export function judgeSendOrder(judging: Judging): void {
     const previousOffset = previousId >= 0 ? (order.highestOffsetByPartition[partitionId] as number) : -1;
     if (previousId >= 0) {
       if (rules.producer.idempotence) judging.evidenceOf(rules).orderPairs++;
-      if (offset < previousOffset) {
+      if (offset < previousOffset && lateReported.has(previousId)) judging.counts.belowSameLateSend++;
+      else if (offset < previousOffset) {
+        lateReported.add(previousId);
         const previous = table.view(previousId);
         const send = table.view(id);
         const guarantee: GuaranteeId = rules.producer.idempotence ? "D3" : "O3";
@@ -91,7 +99,9 @@ export function judgeSendOrder(judging: Judging): void {
     }
     const samePartition = previousOfKey.partitionId === partitionId;
     if (samePartition && !rules.producer.idempotence) judging.evidenceOf(rules).orderPairs++;
-    if (samePartition && offset < previousOfKey.offset) {
+    if (samePartition && offset < previousOfKey.offset && lateKeyReported.has(previousOfKey.id)) judging.counts.belowSameLateSend++;
+    else if (samePartition && offset < previousOfKey.offset) {
+      lateKeyReported.add(previousOfKey.id);
       const previous = table.view(previousOfKey.id);
       const send = table.view(id);
       judging.roots.emit(

@@ -18,6 +18,8 @@ export interface LossCounts {
   phantomReads: number;
   futureReads: number;
   belowLogStart: number;
+  /** Sends found below a late record already reported (one root cause, one row). */
+  belowSameLateSend: number;
 }
 
 /** Per rule set (a producer on a topic): how many of its records each kind of rule was applied to. */
@@ -38,7 +40,7 @@ export interface RuleEvidence {
 
 export class Judging {
   readonly roots: RootCauses;
-  readonly counts: LossCounts = { written: 0, lost: 0, unseen: 0, readThenLost: 0, duplicated: 0, phantomReads: 0, futureReads: 0, belowLogStart: 0 };
+  readonly counts: LossCounts = { written: 0, lost: 0, unseen: 0, readThenLost: 0, duplicated: 0, phantomReads: 0, futureReads: 0, belowLogStart: 0, belowSameLateSend: 0 };
   readonly evidence: RuleEvidence[];
   /** Records read by non-final polls, with final reads to judge them against (D6). */
   readBeforeFinal = 0;

@@ -1,7 +1,7 @@
 /**
  * The checker's state machine: one `observe` per history event, in order, each O(1) amortised (plus
  * the records a poll returns). Everything that needs the whole history (losses, duplicates, order,
- * explanations by later faults) is decided in judge.ts once the events are exhausted.
+ * explanations by later faults) is decided by the judges (judge-*.ts, in rank order) once the events are exhausted.
  */
 import type { AnomalyRecord } from "../verdict.js";
 import type {

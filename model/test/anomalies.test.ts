@@ -166,6 +166,17 @@ describe("nonmonotonic-send and key-reorder", () => {
     expect(anomalies(pipelined({}, 0, 1))).toEqual([]);
   });
 
+  it("one record that landed late is one anomaly, not one per later send below it", () => {
+    const builder = setup({ producer: {} });
+    builder.sendInvoke("producer-0", "t", null, "late");
+    for (const [offset, value] of ["a", "b", "c"].entries()) builder.send("producer-0", "t", null, value, { partition: 0, offset });
+    builder.sendOk("producer-0", "t", null, "late", { partition: 0, offset: 3 });
+    finalRead(builder, ["a", "b", "c", "late"]);
+    const verdict = checkHistory(builder.build());
+    expect(anomalies(verdict, "nonmonotonic-send", "D3")).toHaveLength(1);
+    expect(verdict.counts.belowSameLateSend).toBe(2);
+  });
+
   it("flags per-key reorder under max.in.flight=1 (O3) and allows it with 5 in flight and no idempotence", () => {
     const strict = pipelined({ "enable.idempotence": false, "max.in.flight.requests.per.connection": 1 }, 1, 0, "k");
     expect(anomalies(strict, "key-reorder", "O3")).toMatchObject([{ allowed: false }]);

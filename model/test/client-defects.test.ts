@@ -77,4 +77,21 @@ describe("client defect: sequence reuse (kafkajs 2.2.4's idempotent producer)", 
     builder.endOffsets([{ topic: "t", partition: 0, startOffset: 0, endOffset: 2 }]);
     expect(checkHistory(builder.build()).clientDefects[0]?.client).toBe("unknown client");
   });
+  it("the records sent between the two, re-sent late under new sequence numbers, are the defect's too (not Kafka's reorder)", () => {
+    const builder = setup({ client: { name: "kafkajs", version: "2.2.4" } });
+    builder.sendInvoke("producer-0", "t", null, "y");
+    builder.sendInvoke("producer-0", "t", null, "between");
+    builder.sendInvoke("producer-0", "t", null, "x");
+    builder.sendFailed("producer-0", "t", null, "y", "info", "REQUEST_TIMED_OUT");
+    builder.sendOk("producer-0", "t", null, "x", { partition: 0, offset: 0 });
+    builder.send("producer-0", "t", null, "after-1", { partition: 0, offset: 2 });
+    builder.send("producer-0", "t", null, "after-2", { partition: 0, offset: 3 });
+    builder.sendOk("producer-0", "t", null, "between", { partition: 0, offset: 4 });
+    builder.poll("final-reader", ["y", "y", "after-1", "after-2", "between"].map((value, offset) => record("t", 0, offset, value)), true);
+    builder.endOffsets([{ topic: "t", partition: 0, startOffset: 0, endOffset: 5 }]);
+    const verdict = checkHistory(builder.build());
+    expect(verdict.clientDefects).toHaveLength(1);
+    expect(verdict.outcome).toBe("client-defect");
+    expect(statusOf(verdict, "D3")).toBe("holds");
+  });
 });
