@@ -2,7 +2,7 @@
  * The scenario contract (see docs/architecture.md): plain, serialisable data, so a scenario can be
  * saved, shrunk, and replayed on any target. Client and topic configuration use Kafka's own names.
  */
-import type { ConfigMap, TopicPartition } from "../model/index.js";
+import type { CommitMode, ConfigMap, TopicPartition } from "../model/index.js";
 import type { Fault } from "./fault.js";
 
 export interface TopicSpec {
@@ -17,8 +17,15 @@ export interface ClientSpec {
   /** Also the history's process id: `producer-0`, `consumer-0`, ... */
   readonly id: string;
   readonly role: "producer" | "consumer";
-  /** Client configuration in Kafka's names. */
+  /** Client configuration in Kafka's names (a consumer with `group.id` is a group consumer). */
   readonly config: ConfigMap;
+  /**
+   * Group consumers only (and required for them): when the application commits relative to processing.
+   * `auto` exactly when `enable.auto.commit` is true.
+   */
+  readonly commitMode?: CommitMode;
+  /** Group consumers: simulated ms between a poll's return and the end of processing its records (default 0). */
+  readonly processingMs?: number;
 }
 
 export interface ClusterSpec {
@@ -36,6 +43,8 @@ export interface ClusterSpec {
 export type Step =
   | { readonly at: number; readonly op: "send"; readonly client: string; readonly topic: string; readonly key: string | null; readonly value: string; readonly partition?: number }
   | { readonly at: number; readonly op: "poll"; readonly client: string }
+  /** A group consumer subscribes (it joins its group on its next poll); a restarted one subscribes again by itself. */
+  | { readonly at: number; readonly op: "subscribe"; readonly client: string; readonly topics: readonly string[] }
   | { readonly at: number; readonly op: "assign"; readonly client: string; readonly partitions: readonly TopicPartition[] }
   | { readonly at: number; readonly op: "seek"; readonly client: string; readonly topic: string; readonly partition: number; readonly offset: number }
   | { readonly at: number; readonly op: "fault"; readonly fault: Fault };
@@ -54,5 +63,13 @@ export interface Scenario {
    * waits `quietMs` for the cluster to settle, then reads every partition from its start to its end
    * offset (process `final-reader`) and records the end offsets.
    */
-  readonly finale: { readonly quietMs: number };
+  readonly finale: {
+    readonly quietMs: number;
+    /**
+     * Group consumers: after the quiet phase, every live group consumer (crashed ones restarted) keeps
+     * polling, processing and committing for up to this many ms, until each group read to the end
+     * offsets, so every record has had its chance to be processed (C4, C7). Default 0: no drain.
+     */
+    readonly groupDrainMs?: number;
+  };
 }

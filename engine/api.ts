@@ -32,7 +32,19 @@ export type PlantedBug =
   /** After a leader change the consumer restarts its partition from the log start (breaks O1: a poll goes back). */
   | "consumer-rewind-on-leader-change"
   /** After a failed fetch the consumer steps one offset past its position (breaks O1: a poll skips a record). */
-  | "consumer-skip-on-error";
+  | "consumer-skip-on-error"
+  /** A member joining a stable group gets an assignment in the current generation, without a rebalance (breaks C1: two owners). */
+  | "assign-without-rebalance"
+  /** The consumer commits the offset of the last record it returned instead of the next one to read (breaks C3). */
+  | "commit-last-processed"
+  /** A synchronous commit that timed out is kept and sent again later, over newer commits (breaks C6 with sync commits). */
+  | "sync-commit-retried-late"
+  /** The sticky assignor reassigns from scratch each generation, moving partitions without need (breaks C8). */
+  | "sticky-forgets-ownership"
+  /** The coordinator accepts an offset commit from a generation that already ended (a zombie's; breaks C3/C4). */
+  | "accept-stale-commit"
+  /** The coordinator stores committed offsets by partition only, not by group (breaks C7). */
+  | "offsets-shared-across-groups";
 
 export interface NetworkOptions {
   /** One-way latency of a message is drawn uniformly in [min, max] ms per message from the seed. */
@@ -122,6 +134,74 @@ export interface Consumer {
   close(): void;
 }
 
+/** A partition with the next offset to read (a position or a committed offset). */
+export interface EngineOffset extends EngineTopicPartition {
+  readonly offset: number;
+}
+
+/** One call of the member's rebalance listener, with the generation it concerns. */
+export interface RebalanceCall {
+  readonly type: "assigned" | "revoked" | "lost";
+  readonly group: string;
+  readonly generation: number;
+  readonly member: string;
+  readonly partitions: readonly EngineTopicPartition[];
+}
+
+export type GroupPollResult =
+  | { readonly type: "ok"; readonly records: readonly EngineRecord[]; readonly generation: number; readonly member: string }
+  | { readonly type: "fail" | "info"; readonly error: string };
+
+export type CommitResult =
+  | { readonly type: "ok" }
+  /** fail: the coordinator refused it (ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, REBALANCE_IN_PROGRESS); info: unknown (timeout). */
+  | { readonly type: "fail" | "info"; readonly error: string };
+
+/** What a commit was sent under: the member's generation when the application asked for it. */
+export interface CommitIdentity {
+  readonly generation: number;
+  readonly member: string;
+}
+
+/**
+ * A consumer in a group (`group.id` set): subscribes, joins through the group coordinator, owns what the
+ * assignor gives it, heartbeats from its own timer, and commits. The Java client's behaviour: poll()
+ * runs the rebalance (listener calls happen inside poll, before records are returned), a member that
+ * does not poll within max.poll.interval.ms leaves the group, and a member that missed its session
+ * learns it on its next heartbeat, poll or commit (ILLEGAL_GENERATION / UNKNOWN_MEMBER_ID) and rejoins.
+ */
+export interface GroupConsumer {
+  readonly id: string;
+  /** Topics to follow; the listener receives every rebalance call from now on. */
+  subscribe(topics: readonly string[], listener: (call: RebalanceCall) => void): void;
+  poll(done: (result: GroupPollResult) => void): void;
+  /** Next offset to read of every partition the member owns now (what commitSync() without arguments commits). */
+  positions(): readonly EngineOffset[];
+  /** The member's generation now (generation -1 when not in one). */
+  identity(): CommitIdentity;
+  /** commitSync: one attempt chain within default.api.timeout.ms, retried on retriable errors; done fires once. */
+  commitSync(offsets: readonly EngineOffset[], done: (result: CommitResult) => void): void;
+  /** commitAsync: not retried by Kafka's client; done fires once when the answer comes (possibly after later commits). */
+  commitAsync(offsets: readonly EngineOffset[], done: (result: CommitResult) => void): void;
+  /** Automatic commits (enable.auto.commit) as they complete, so the history can record them. */
+  onAutoCommit(listener: (offsets: readonly EngineOffset[], identity: CommitIdentity, result: CommitResult) => void): void;
+  /** A crash: the client stops at once, sends nothing more (no LeaveGroup); open callbacks never fire. */
+  crash(): void;
+  /** A clean close: commits if auto commit is on, leaves the group (unless static), stops. */
+  close(): void;
+}
+
+/** The coordinator's own view, for the history's observer events (engine only). */
+export type CoordinatorObservation =
+  | {
+      readonly kind: "group-generation";
+      readonly group: string;
+      readonly generation: number;
+      readonly protocol: string;
+      readonly members: readonly { readonly member: string; readonly client: string; readonly instance?: string; readonly partitions: readonly EngineTopicPartition[] }[];
+    }
+  | { readonly kind: "offset-committed"; readonly group: string; readonly topic: string; readonly partition: number; readonly offset: number; readonly generation: number; readonly member: string };
+
 export interface Election extends EngineTopicPartition {
   readonly leader: number;
   readonly epoch: number;
@@ -147,6 +227,10 @@ export interface Simulation {
 
   producer(id: string, config: EngineConfig): Producer;
   consumer(id: string, config: EngineConfig): Consumer;
+  /** A group consumer (config must set `group.id`); its node is named by its id, like other clients. */
+  groupConsumer(id: string, config: EngineConfig): GroupConsumer;
+  /** Every generation completed and every offset stored by a group coordinator. */
+  onCoordinator(listener: (observation: CoordinatorObservation) => void): void;
 
   /** Run `action` at simulated time `atMs` (>= now). */
   schedule(atMs: number, action: () => void): void;

@@ -1,4 +1,6 @@
 import type {
+  CoordinatorObservation,
+  GroupConsumer,
   Consumer,
   Election,
   EngineConfig,
@@ -288,6 +290,13 @@ export class EngineSimulation implements Simulation {
     this.network.attach(node, (_from, message) => client.handle(message));
     return client;
   }
+
+  // SCAFFOLD (issue #11): replaced by the group coordinator work before it lands.
+  groupConsumer(id: string, _config: EngineConfig): GroupConsumer {
+    throw new Error(`group consumer ${id}: consumer groups are not built yet`);
+  }
+
+  onCoordinator(_listener: (observation: CoordinatorObservation) => void): void {}
 
   consumer(id: string, config: EngineConfig): Consumer {
     const settings = readConsumerSettings(config);

@@ -2,6 +2,7 @@
  * The reference model's public API. Other folders import from here only.
  */
 export type * from "./history/event.js";
+export { commitModes } from "./history/event.js";
 export type * from "./verdict.js";
 export { HistoryFormatError } from "./history/format-error.js";
 export { parseHistory } from "./history/parse.js";

@@ -28,9 +28,26 @@ export type ClientRole = "producer" | "consumer" | "admin" | "reader";
 
 export interface ClientDescription {
   readonly role: ClientRole;
-  /** Client configuration in Kafka's names (`acks`, `enable.idempotence`, `isolation.level`, ...). */
+  /** Client configuration in Kafka's names (`acks`, `enable.idempotence`, `isolation.level`, `group.id`, ...). */
   readonly config: ConfigMap;
+  /**
+   * Group consumers only: when the application commits relative to processing (C4, C5, C6 are judged
+   * against it). `auto` exactly when `enable.auto.commit` is true. Absent: a consumer with manual assignment.
+   */
+  readonly commitMode?: CommitMode;
 }
+
+/**
+ * How a group consumer's application commits, the choice the study notes weigh (000 §4.3):
+ * - `sync-after-processing`: poll, process, commitSync (at-least-once processing, C4; never regresses, C6);
+ * - `sync-before-processing`: poll, commitSync, then process only if the commit succeeded (at-most-once, C4);
+ * - `async-after-processing`: poll, process, commitAsync (retried late: may regress, C6);
+ * - `auto`: `enable.auto.commit` commits the positions of earlier polls (may skip and repeat, C5);
+ * - `none`: never commits (every new owner follows `auto.offset.reset`).
+ */
+export type CommitMode = "sync-after-processing" | "sync-before-processing" | "async-after-processing" | "auto" | "none";
+
+export const commitModes: readonly CommitMode[] = ["sync-after-processing", "sync-before-processing", "async-after-processing", "auto", "none"];
 
 export interface HistoryHeader {
   readonly kind: "kafka-harness-history";
@@ -94,6 +111,83 @@ export interface AssignValue {
 /** seek: the consumer's next position for one partition. */
 export interface SeekValue extends TopicPartition {
   readonly offset: number;
+}
+
+/**
+ * Consumer groups (C1-C8). A group consumer's process records, besides `poll`:
+ * - `subscribe` (invoke, ok): {@link SubscribeValue}; again after every restart of the consumer.
+ * - `assigned`, `revoked`, `lost` (type `info`, no invoke: the rebalance listener's calls as the member
+ *   saw them): {@link RebalanceValue}. Eager rebalancing revokes everything before each join and assigns
+ *   the whole new assignment; cooperative rebalancing revokes only what moves and assigns only what is
+ *   added, and still reports `assigned` (maybe with no partitions) for every generation it joins, so the
+ *   checker knows the member's generation. `lost`: the member learned it was no longer in the group
+ *   (its partitions may already be someone else's).
+ * - `poll` ok: `generation`/`member` as the member knew them when the poll returned ({@link GroupPollValue}).
+ * - `process` (invoke, ok at once): the records the application processed ({@link ProcessValue}); for
+ *   `sync-before-processing` only after the commit of their positions succeeded.
+ * - `commit` (invoke, then ok / fail / info): {@link CommitValue}, offsets = next offset to read.
+ *   Automatic commits are recorded too (mode `auto`) when the client reports them.
+ * A consumer crash is a nemesis `kill` naming the consumer; its `restart` starts a new session of the
+ * same client (a new member unless `group.instance.id` is set).
+ *
+ * The coordinator's own view (process `observer`, type `info`, engine only): `group-generation`
+ * ({@link GroupGenerationValue}) when a generation's assignment is complete, and `offset-committed`
+ * ({@link OffsetCommittedValue}) when the coordinator stores an offset.
+ */
+export interface SubscribeValue {
+  readonly group: string;
+  readonly topics: readonly string[];
+}
+
+/** A member's generation as the member knew it. */
+export interface MemberGeneration {
+  readonly group: string;
+  /** The generation id (1, 2, ... per group); -1 when the member is not in a generation. */
+  readonly generation: number;
+  /** The member id the coordinator gave it. */
+  readonly member: string;
+}
+
+export interface RebalanceValue extends MemberGeneration {
+  readonly partitions: readonly TopicPartition[];
+}
+
+export interface GroupPollValue extends PollValue, Partial<MemberGeneration> {}
+
+export interface ProcessValue {
+  /** Records by topic, partition and offset (their values are in the poll that returned them). */
+  readonly records: readonly (TopicPartition & { readonly offset: number })[];
+}
+
+export type CommitKind = "sync" | "async" | "auto";
+
+export interface CommitValue extends MemberGeneration {
+  readonly mode: CommitKind;
+  /** The next offset to read, per partition: what the application asked to commit. */
+  readonly offsets: readonly (TopicPartition & { readonly offset: number })[];
+}
+
+export interface GroupMemberView {
+  readonly member: string;
+  /** The client (process) the member belongs to. */
+  readonly client: string;
+  readonly instance?: string;
+  readonly partitions: readonly TopicPartition[];
+}
+
+export interface GroupGenerationValue {
+  readonly group: string;
+  readonly generation: number;
+  /** The assignor that produced it (`range`, `roundrobin`, `sticky`, `cooperative-sticky`). */
+  readonly protocol: string;
+  readonly members: readonly GroupMemberView[];
+}
+
+export interface OffsetCommittedValue extends TopicPartition {
+  readonly group: string;
+  readonly offset: number;
+  readonly generation: number;
+  readonly member: string;
 }
 
 /** end-offsets: the final reader's view of every partition's log end, after the cluster healed. */
