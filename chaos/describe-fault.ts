@@ -25,6 +25,8 @@ export function describeFault(fault: Fault): string {
       return `isolate the leader of ${fault.topic}/${fault.partition}`;
     case "kill-leader":
       return `kill the leader of ${fault.topic}/${fault.partition}`;
+    case "kill-coordinator":
+      return `kill the coordinator of group ${fault.group}`;
     case "split":
       return `split minority ${list(fault.minority)} from the majority`;
     case "one-way":
@@ -42,6 +44,7 @@ export function describeFault(fault: Fault): string {
 export function nemesisFunction(fault: Fault): string {
   switch (fault.kind) {
     case "kill-leader":
+    case "kill-coordinator":
       return "kill";
     case "isolate":
     case "isolate-leader":
@@ -76,6 +79,7 @@ export function nodesNamedBy(fault: Fault): string[] {
       return [fault.client, fault.node];
     case "isolate-leader":
     case "kill-leader":
+    case "kill-coordinator":
     case "heal":
       return [];
   }

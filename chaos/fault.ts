@@ -3,7 +3,9 @@
  * (Target.supportedFaults) and the scenario is refused before anything runs.
  *
  * Nodes are named `broker-<id>` (ids from 1), `controller-<id>` when controllers are separate, or a
- * client id (`producer-0`, `consumer-0`, ...) for faults between a client and a broker.
+ * client id (`producer-0`, `consumer-0`, ...) for faults between a client and a broker. `kill`, `pause`,
+ * `resume` and `restart` of a group consumer's id crash, freeze (a zombie past its session timeout),
+ * wake and restart (a new session, subscribing again) that consumer.
  */
 export type NodeName = string;
 
@@ -28,6 +30,11 @@ export type Fault =
   | { readonly kind: "isolate-leader"; readonly topic: string; readonly partition: number }
   /** Kill whichever broker leads this partition at the moment the fault is applied. */
   | { readonly kind: "kill-leader"; readonly topic: string; readonly partition: number }
+  /**
+   * Kill whichever broker coordinates this consumer group when the fault is applied: the leader of the
+   * group's `__consumer_offsets` partition (abs(hash(group id)) mod offsets.topic.num.partitions).
+   */
+  | { readonly kind: "kill-coordinator"; readonly group: string }
   /** Split the cluster into the given minority and everything else (majority), both ways. */
   | { readonly kind: "split"; readonly minority: readonly NodeName[] }
   /** Drop traffic from `from` to `to` only (a one-way partition). */
@@ -51,6 +58,7 @@ export const allFaultKinds: readonly FaultKind[] = [
   "isolate",
   "isolate-leader",
   "kill-leader",
+  "kill-coordinator",
   "split",
   "one-way",
   "bridge",

@@ -27,3 +27,4 @@ export { formatTable, tableWidth, wrap } from "./table.js";
 export { closestName, didYouMean } from "./config/closest.js";
 export { formatTime } from "./checker/fault-timeline.js";
 export { promisesTableMarkdown, type PromisePreset } from "./config/promises-table.js";
+export { coordinatorPartitionFor, javaStringHashCode } from "./partitioner/coordinator.js";

@@ -6,7 +6,11 @@
 import type { NemesisValue } from "../../model/index.js";
 import type { Simulation } from "../../engine/api.js";
 import type { Fault } from "../../chaos/fault.js";
+import { coordinatorPartitionFor } from "../../model/index.js";
 import { FaultPlanner, needsLeader, type NemesisAction } from "../../chaos/nemesis/planner.js";
+
+/** Kafka's internal topic of committed offsets; its partitions' leaders coordinate the groups. */
+export const offsetsTopic = "__consumer_offsets";
 
 /** What the executor needs of the simulation (a fake in tests). */
 export type SimulationControl = Pick<Simulation, "leaderOf" | "kill" | "powerLoss" | "stop" | "restart" | "pause" | "resume" | "cut" | "heal">;
@@ -20,6 +24,8 @@ export class EngineNemesis {
     clusterNodes: readonly string[],
     /** The scenario's clients, which some network faults name. */
     clients: readonly string[] = [],
+    /** offsets.topic.num.partitions of the cluster (which partition coordinates a group). */
+    private readonly offsetsPartitions: number = 50,
   ) {
     this.planner = new FaultPlanner(clusterNodes, clients);
   }
@@ -40,8 +46,9 @@ export class EngineNemesis {
   apply(fault: Fault): NemesisValue {
     let leader;
     if (needsLeader(fault)) {
-      const id = this.simulation.leaderOf(fault.topic, fault.partition);
-      leader = id === null ? { node: null, why: "the partition has no leader" } : { node: `broker-${id}`, why: "" };
+      const [topic, partition] = fault.kind === "kill-coordinator" ? [offsetsTopic, coordinatorPartitionFor(fault.group, this.offsetsPartitions)] : [fault.topic, fault.partition];
+      const id = this.simulation.leaderOf(topic, partition);
+      leader = id === null ? { node: null, why: fault.kind === "kill-coordinator" ? "the group has no coordinator" : "the partition has no leader" } : { node: `broker-${id}`, why: "" };
     }
     const plan = this.planner.plan(fault, leader);
     for (const action of plan.actions) this.perform(action);

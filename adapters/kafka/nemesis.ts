@@ -52,7 +52,8 @@ export class KafkaNemesis {
     const description = describeFault(fault);
     const operation = this.options.log.invoke(nemesisFunction(fault), { description });
     try {
-      const leader = needsLeader(fault) ? await this.resolveLeader(fault.topic, fault.partition) : undefined;
+      // kill-coordinator is not in kafkaSupportedFaults yet: refused above until the Kafka target resolves coordinators.
+      const leader = needsLeader(fault) && fault.kind !== "kill-coordinator" ? await this.resolveLeader(fault.topic, fault.partition) : undefined;
       const plan = this.planner.plan(fault, leader);
       for (const action of plan.actions) await this.perform(action);
       // ok: the fault was applied, or had nothing to act on (said in the description), as on the engine.

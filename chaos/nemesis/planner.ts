@@ -79,7 +79,8 @@ export class FaultPlanner {
       case "stop":
         this.requireNode(fault.node, `${fault.kind}.node`);
         return this.crash(fault.kind, fault.node, description);
-      case "kill-leader": {
+      case "kill-leader":
+      case "kill-coordinator": {
         const resolved = this.leader(leader, fault.kind);
         if (resolved.node === null) return noEffect(description, resolved.why);
         return this.crash("kill", resolved.node, `${description}: ${resolved.node}`);
@@ -149,8 +150,8 @@ export class FaultPlanner {
 }
 
 /** Leader faults need the leader resolved first. */
-export function needsLeader(fault: Fault): fault is Extract<Fault, { kind: "kill-leader" | "isolate-leader" }> {
-  return fault.kind === "kill-leader" || fault.kind === "isolate-leader";
+export function needsLeader(fault: Fault): fault is Extract<Fault, { kind: "kill-leader" | "isolate-leader" | "kill-coordinator" }> {
+  return fault.kind === "kill-leader" || fault.kind === "isolate-leader" || fault.kind === "kill-coordinator";
 }
 
 function noEffect(description: string, why: string): FaultPlan {

@@ -21,6 +21,8 @@ function sample(kind: FaultKind): Fault {
       return { kind, bridge: "broker-2", left: ["broker-1"], right: ["broker-3"] };
     case "cut-client":
       return { kind, client: "producer-0", node: "broker-1" };
+    case "kill-coordinator":
+      return { kind, group: "g" };
     case "heal":
       return { kind };
     default:
