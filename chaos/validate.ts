@@ -9,7 +9,8 @@ import type { Scenario, Step } from "./scenario.js";
 import type { ScenarioProblem } from "./problem.js";
 import { clusterNodes } from "./nodes.js";
 import { nodesNamedBy } from "./describe-fault.js";
-import { finalReaderProcess, nemesisProcess, observerProcess } from "../model/index.js";
+import { commitModes, finalReaderProcess, nemesisProcess, observerProcess } from "../model/index.js";
+import type { ClientSpec } from "./scenario.js";
 
 /** Bounds keep one scenario cheap enough to shrink; anything larger is a mistake, not a workload. */
 export const scenarioBounds = {
@@ -20,7 +21,24 @@ export const scenarioBounds = {
   steps: 20_000,
   stepTimeMs: 3_600_000,
   quietMs: 600_000,
+  groupDrainMs: 600_000,
+  processingMs: 60_000,
 } as const;
+
+/** A consumer with a `group.id` joins a group (subscribe); one without is assigned partitions by hand. */
+export function isGroupConsumer(client: Pick<ClientSpec, "role" | "config">): boolean {
+  const group = client.config["group.id"];
+  return client.role === "consumer" && typeof group === "string" && group.length > 0;
+}
+
+/** Kafka's default `enable.auto.commit` is true: a group consumer commits automatically unless told not to. */
+export function autoCommitEnabled(client: Pick<ClientSpec, "config">): boolean {
+  const value = client.config["enable.auto.commit"];
+  return value === undefined || value === true || value === "true";
+}
+
+/** Faults that may name a group consumer: crash it, freeze it (a zombie), wake it, start it again. */
+const consumerFaults: ReadonlySet<string> = new Set(["kill", "pause", "resume", "restart"]);
 
 /** Process ids the harness itself uses in histories. */
 export const reservedProcesses: readonly string[] = [nemesisProcess, observerProcess, finalReaderProcess];
@@ -36,6 +54,8 @@ interface Declared {
   readonly partitionsByTopic: ReadonlyMap<string, number>;
   readonly roles: ReadonlyMap<string, "producer" | "consumer">;
   readonly nodes: ReadonlySet<string>;
+  /** Group consumers by id, with their group id. */
+  readonly groups: ReadonlyMap<string, string>;
 }
 
 export interface TargetAbilities {
@@ -51,9 +71,12 @@ export function validateScenarioShape(scenario: Scenario, supportedFaults: Reado
   if (typeof scenario.name !== "string" || scenario.name.length === 0) problem("name", scenario.name, "a non-empty string");
   if (!isInteger(scenario.seed, 0, 0xffff_ffff)) problem("seed", scenario.seed, "an integer in 0..4294967295");
   validateCluster(scenario, problem);
-  const declared: Declared = { partitionsByTopic: validateTopics(scenario, problem), roles: validateClients(scenario, problem), nodes: new Set(clusterNodes(scenario.cluster)) };
+  const groups = new Map(scenario.clients.filter(isGroupConsumer).map((client) => [client.id, String(client.config["group.id"])]));
+  const declared: Declared = { partitionsByTopic: validateTopics(scenario, problem), roles: validateClients(scenario, problem), nodes: new Set(clusterNodes(scenario.cluster)), groups };
   validateSteps(scenario, declared, supportedFaults, abilities, problem);
   if (!isInteger(scenario.finale.quietMs, 0, scenarioBounds.quietMs)) problem("finale.quietMs", scenario.finale.quietMs, `an integer number of ms in 0..${scenarioBounds.quietMs}`);
+  const drain = scenario.finale.groupDrainMs;
+  if (drain !== undefined && !isInteger(drain, 0, scenarioBounds.groupDrainMs)) problem("finale.groupDrainMs", drain, `an integer number of ms in 0..${scenarioBounds.groupDrainMs}`);
   return problems;
 }
 
@@ -86,15 +109,40 @@ function validateClients(scenario: Scenario, problem: Problem): Map<string, "pro
     else if (reservedProcesses.includes(client.id) || client.id.startsWith("broker-") || client.id.startsWith("controller-")) problem(`clients[${index}].id`, client.id, `an id other than ${reservedProcesses.join(", ")}, broker-*, controller-*`);
     else if (roles.has(client.id)) problem(`clients[${index}].id`, client.id, "an id no other client has");
     if (client.role !== "producer" && client.role !== "consumer") problem(`clients[${index}].role`, client.role, '"producer" or "consumer"');
+    validateCommitMode(client, index, problem);
     roles.set(client.id, client.role);
   });
   return roles;
+}
+
+/** A group consumer says how its application commits, consistently with `enable.auto.commit`; nobody else does. */
+function validateCommitMode(client: ClientSpec, index: number, problem: Problem): void {
+  const field = `clients[${index}].commitMode`;
+  if (!isGroupConsumer(client)) {
+    if (client.commitMode !== undefined) problem(field, client.commitMode, "no commitMode: only a consumer with a group.id commits (this client has none)");
+    if (client.processingMs !== undefined) problem(`clients[${index}].processingMs`, client.processingMs, "no processingMs: only a consumer with a group.id processes what it polls");
+    return;
+  }
+  if (client.processingMs !== undefined && !isInteger(client.processingMs, 0, scenarioBounds.processingMs)) {
+    problem(`clients[${index}].processingMs`, client.processingMs, `an integer number of ms in 0..${scenarioBounds.processingMs}`);
+  }
+  if (client.commitMode === undefined || !commitModes.includes(client.commitMode)) {
+    problem(field, client.commitMode, `one of ${commitModes.join(", ")} (a consumer with a group.id must say how its application commits)`);
+    return;
+  }
+  const automatic = autoCommitEnabled(client);
+  if (automatic && client.commitMode !== "auto") {
+    problem(field, client.commitMode, `"auto": enable.auto.commit is ${client.config["enable.auto.commit"] === undefined ? "true by default" : "true"}; set "enable.auto.commit": false to commit ${client.commitMode}`);
+  } else if (!automatic && client.commitMode === "auto") {
+    problem(field, client.commitMode, `a manual mode (${commitModes.filter((mode) => mode !== "auto").join(", ")}): enable.auto.commit is false`);
+  }
 }
 
 function validateSteps(scenario: Scenario, declared: Declared, supportedFaults: ReadonlySet<FaultKind>, abilities: TargetAbilities, problem: Problem): void {
   const { partitionsByTopic, roles } = declared;
   const clientIds = [...roles.keys()];
   const sendValues = new Set<string>();
+  const subscribed = new Set<string>();
   let previousAt = 0;
   if (scenario.steps.length > scenarioBounds.steps) problem("steps", scenario.steps.length, `at most ${scenarioBounds.steps} steps`);
 
@@ -127,13 +175,25 @@ function validateSteps(scenario: Scenario, declared: Declared, supportedFaults: 
         break;
       case "poll":
         checkClient(index, step.client, "consumer");
+        if (declared.groups.has(step.client) && !subscribed.has(step.client)) problem(`steps[${index}].client`, step.client, "a group consumer that subscribed in an earlier step (a group consumer polls only after subscribe)");
+        break;
+      case "subscribe":
+        checkClient(index, step.client, "consumer");
+        if (roles.get(step.client) === "consumer" && !declared.groups.has(step.client)) problem(`steps[${index}].client`, step.client, `a consumer with a group.id (${[...declared.groups.keys()].join(", ") || "none is declared"}): without one a consumer is assigned partitions`);
+        if (!Array.isArray(step.topics) || step.topics.length === 0) problem(`steps[${index}].topics`, step.topics, "a non-empty list of declared topics");
+        else step.topics.forEach((topic, position) => {
+          if (!partitionsByTopic.has(topic)) problem(`steps[${index}].topics[${position}]`, topic, `a declared topic: ${[...partitionsByTopic.keys()].join(", ")}`);
+        });
+        subscribed.add(step.client);
         break;
       case "assign":
         checkClient(index, step.client, "consumer");
+        if (declared.groups.has(step.client)) problem(`steps[${index}].client`, step.client, "a consumer without a group.id: a group consumer's partitions come from its group (use subscribe)");
         step.partitions.forEach((partition, position) => checkPartition(index, `partitions[${position}].`, partition.topic, partition.partition));
         break;
       case "seek":
         checkClient(index, step.client, "consumer");
+        if (declared.groups.has(step.client)) problem(`steps[${index}].client`, step.client, "a consumer without a group.id: a group consumer resumes at its group's committed offset");
         checkPartition(index, "", step.topic, step.partition);
         if (!isInteger(step.offset, 0, Number.MAX_SAFE_INTEGER)) problem(`steps[${index}].offset`, step.offset, "a non-negative integer");
         break;
@@ -142,7 +202,7 @@ function validateSteps(scenario: Scenario, declared: Declared, supportedFaults: 
         else validateFault(index, step.fault, declared, abilities, (field, topic, partition) => checkPartition(index, field, topic, partition), problem);
         break;
       default:
-        problem(`steps[${index}].op`, (step as { op: unknown }).op, "send, poll, assign, seek, fault");
+        problem(`steps[${index}].op`, (step as { op: unknown }).op, "send, poll, subscribe, assign, seek, fault");
     }
   });
 }
@@ -152,12 +212,18 @@ function validateFault(index: number, fault: Fault, declared: Declared, abilitie
   const { roles, nodes } = declared;
   const clientIds = [...roles.keys()];
   if (fault.kind === "isolate-leader" || fault.kind === "kill-leader") checkPartition("fault.", fault.topic, fault.partition);
+  if (fault.kind === "kill-coordinator" && ![...declared.groups.values()].includes(fault.group)) {
+    const groups = [...new Set(declared.groups.values())];
+    problem(`steps[${index}].fault.group`, fault.group, groups.length === 0 ? "a group of this scenario: no consumer has a group.id" : `a group of this scenario: ${groups.join(", ")}`);
+  }
   for (const node of nodesNamedBy(fault)) {
     if (!nodes.has(node) && !roles.has(node)) problem(`steps[${index}].fault`, node, `a node of this scenario: ${[...nodes, ...clientIds].join(", ")}`);
   }
   if (fault.kind === "cut-client") {
     if (!roles.has(fault.client)) problem(`steps[${index}].fault.client`, fault.client, `a client: ${clientIds.join(", ")}`);
     if (!nodes.has(fault.node)) problem(`steps[${index}].fault.node`, fault.node, `a cluster node: ${[...nodes].join(", ")}`);
+  } else if (consumerFaults.has(fault.kind) && "node" in fault && roles.has(fault.node)) {
+    if (!declared.groups.has(fault.node)) problem(`steps[${index}].fault.node`, fault.node, `a cluster node or a group consumer (${[...declared.groups.keys()].join(", ") || "none is declared"}): only a group consumer can be crashed, paused or restarted`);
   } else if ((fault.kind !== "one-way" && fault.kind !== "bridge" && fault.kind !== "split") || !abilities.singleClientLinks) {
     // Only a target that can cut one client's link alone takes a client in these faults.
     const why = abilities.singleClientLinks ? "" : " (this target cuts clients only all at once: use cut-client)";

@@ -8,6 +8,8 @@ import type { ReadRecord, SendValue } from "../../model/index.js";
 import type { Consumer, EngineRecord, Producer, Simulation } from "../../engine/api.js";
 import type { ClientSpec, Step } from "../../chaos/scenario.js";
 import type { HistoryRecorder, OpenOperation } from "../protocol/recorder.js";
+import { isGroupConsumer } from "../../chaos/validate.js";
+import { GroupDriver } from "./group-driver.js";
 
 export function toReadRecord(record: EngineRecord): ReadRecord {
   return { topic: record.topic, partition: record.partition, offset: record.offset, key: record.key, value: record.value };
@@ -24,13 +26,19 @@ export class ClientDriver {
   /** Poll steps skipped because the consumer's previous poll had not returned (a consumer polls serially). */
   skippedPolls = 0;
 
+  /** The scenario's group consumers (a consumer with group.id): their own application loops. */
+  readonly groups: GroupDriver;
+
   constructor(
     private readonly simulation: Simulation,
     private readonly recorder: HistoryRecorder,
-  ) {}
+  ) {
+    this.groups = new GroupDriver(simulation, recorder);
+  }
 
   create(client: ClientSpec): void {
-    if (client.role === "producer") this.producers.set(client.id, this.simulation.producer(client.id, client.config));
+    if (isGroupConsumer(client)) this.groups.create(client);
+    else if (client.role === "producer") this.producers.set(client.id, this.simulation.producer(client.id, client.config));
     else this.consumers.set(client.id, this.simulation.consumer(client.id, client.config));
   }
 
@@ -59,7 +67,11 @@ export class ClientDriver {
         this.send(step.client, { topic: step.topic, key: step.key, value: step.value, ...(step.partition === undefined ? {} : { partition: step.partition }) });
         return;
       case "poll":
-        this.poll(step.client, false);
+        if (this.groups.has(step.client)) this.groups.poll(step.client);
+        else this.poll(step.client, false);
+        return;
+      case "subscribe":
+        this.groups.subscribe(step.client, step.topics);
         return;
       case "assign": {
         const consumer = this.consumerOf(step.client);
@@ -126,6 +138,7 @@ export class ClientDriver {
   closeAll(): void {
     for (const producer of this.producers.values()) producer.close();
     for (const consumer of this.consumers.values()) consumer.close();
+    this.groups.closeAll();
     this.abandonOutstanding("CLIENT_CLOSED");
   }
 

@@ -15,6 +15,23 @@ export const offsetsTopic = "__consumer_offsets";
 /** What the executor needs of the simulation (a fake in tests). */
 export type SimulationControl = Pick<Simulation, "leaderOf" | "kill" | "powerLoss" | "stop" | "restart" | "pause" | "resume" | "cut" | "heal">;
 
+/** Faults on a group consumer's own process go to the driver that runs its application loop. */
+export interface ClientProcessControl {
+  owns(node: string): boolean;
+  crash(node: string): void;
+  restart(node: string): void;
+  pause(node: string): void;
+  resume(node: string): void;
+}
+
+const noClientProcesses: ClientProcessControl = {
+  owns: () => false,
+  crash: () => undefined,
+  restart: () => undefined,
+  pause: () => undefined,
+  resume: () => undefined,
+};
+
 export class EngineNemesis {
   private readonly planner: FaultPlanner;
 
@@ -26,6 +43,7 @@ export class EngineNemesis {
     clients: readonly string[] = [],
     /** offsets.topic.num.partitions of the cluster (which partition coordinates a group). */
     private readonly offsetsPartitions: number = 50,
+    private readonly clientProcesses: ClientProcessControl = noClientProcesses,
   ) {
     this.planner = new FaultPlanner(clusterNodes, clients);
   }
@@ -57,6 +75,7 @@ export class EngineNemesis {
 
   private perform(action: NemesisAction): void {
     const simulation = this.simulation;
+    if ("node" in action && this.clientProcesses.owns(action.node)) return this.performOnClient(action);
     switch (action.kind) {
       case "kill":
         // SIGKILL works on a stopped process: a paused node is killed as it is.
@@ -80,6 +99,26 @@ export class EngineNemesis {
         return;
       case "heal":
         return simulation.heal();
+    }
+  }
+
+  /** A group consumer crashes (no LeaveGroup), freezes with its node (timers and messages held), wakes, or starts a new session. */
+  private performOnClient(action: Extract<NemesisAction, { node: string }>): void {
+    const clients = this.clientProcesses;
+    switch (action.kind) {
+      case "kill":
+        return clients.crash(action.node);
+      case "restart":
+        return clients.restart(action.node);
+      case "pause":
+        this.simulation.pause(action.node);
+        return clients.pause(action.node);
+      case "resume":
+        this.simulation.resume(action.node);
+        return clients.resume(action.node);
+      case "power-loss":
+      case "stop":
+        throw new Error(`${action.kind} of client ${action.node}: only kill, pause, resume and restart apply to a client (scenario validation refuses it)`);
     }
   }
 }

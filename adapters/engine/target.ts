@@ -21,6 +21,7 @@ import { engineClient } from "../harness-version.js";
 import { EngineNemesis } from "./nemesis.js";
 import { ClientDriver } from "./clients.js";
 import { finalRead, defaultFinalReadBounds } from "./final-read.js";
+import { drainGroups, offsetsPartitions } from "./group-drain.js";
 
 export interface EngineTargetOptions {
   /** Bugs switched on in every simulation this target creates (recorded in counterexample files). */
@@ -69,6 +70,10 @@ export class EngineTarget implements Target {
       plantedBugs: this.plantedBugs,
     });
     const recorder = new HistoryRecorder({ nowNs: () => Math.round(simulation.nowMs * 1e6) });
+    simulation.onCoordinator((observation) => {
+      const { kind, ...value } = observation;
+      recorder.note(observerProcess, "info", kind, value);
+    });
     simulation.onElection((election) => {
       recorder.note(observerProcess, "info", "leader-elected", {
         topic: election.topic,
@@ -104,7 +109,15 @@ export class EngineTarget implements Target {
     });
     const driver = new ClientDriver(simulation, recorder);
     for (const client of scenario.clients) driver.create(client);
-    const nemesis = new EngineNemesis(simulation, clusterNodes(scenario.cluster), scenario.clients.map((client) => client.id));
+    const groups = driver.groups;
+    const clientProcesses = {
+      owns: (node: string) => groups.has(node),
+      crash: (node: string) => groups.crash(node),
+      restart: (node: string) => groups.restart(node),
+      pause: (node: string) => groups.pause(node),
+      resume: (node: string) => groups.resume(node),
+    };
+    const nemesis = new EngineNemesis(simulation, clusterNodes(scenario.cluster), scenario.clients.map((client) => client.id), offsetsPartitions(scenario), clientProcesses);
 
     const start = simulation.nowMs;
     for (const step of scenario.steps) {
@@ -126,11 +139,12 @@ export class EngineTarget implements Target {
       recorder.invoke(nemesisProcess, nemesisFunction(fault), { description: `finale: ${describeFault(fault)}` }).complete("ok", nemesis.apply(fault));
     }
     simulation.runUntil(simulation.nowMs + scenario.finale.quietMs);
+    drainGroups(simulation, groups, scenario);
     simulation.runUntilCondition(() => driver.outstandingCount === 0, this.options.drainWaitMs ?? 20_000);
     driver.closeAll();
     finalRead(simulation, recorder, driver, scenario.topics, finalReaderConfig, defaultFinalReadBounds);
     driver.finish();
-    options.log?.(`engine: ${recorder.events.length} events, ${driver.skippedPolls} polls skipped (consumer busy)`);
+    options.log?.(`engine: ${recorder.events.length} events, ${driver.skippedPolls + groups.skippedPolls} polls skipped (consumer busy)`);
     return { header, events: [...recorder.events] };
   }
 

@@ -28,7 +28,7 @@ export function historyHeader(scenario: Scenario, facts: HeaderFacts): HistoryHe
     };
   });
   const clients: Record<string, ClientDescription> = {};
-  for (const client of scenario.clients) clients[client.id] = { role: client.role, config: client.config };
+  for (const client of scenario.clients) clients[client.id] = { role: client.role, config: client.config, ...(client.commitMode === undefined ? {} : { commitMode: client.commitMode }) };
   clients[finalReaderProcess] = { role: "reader", config: finalReaderConfig };
   return {
     kind: "kafka-harness-history",

@@ -77,7 +77,8 @@ export class FaultPlanner {
       case "kill":
       case "power-loss":
       case "stop":
-        this.requireNode(fault.node, `${fault.kind}.node`);
+        if (fault.kind === "kill") this.requireProcess(fault.node, "kill.node");
+        else this.requireNode(fault.node, `${fault.kind}.node`);
         return this.crash(fault.kind, fault.node, description);
       case "kill-leader":
       case "kill-coordinator": {
@@ -86,17 +87,17 @@ export class FaultPlanner {
         return this.crash("kill", resolved.node, `${description}: ${resolved.node}`);
       }
       case "restart":
-        this.requireNode(fault.node, "restart.node");
+        this.requireProcess(fault.node, "restart.node");
         if (!this.down.has(fault.node)) return noEffect(description, "already running");
         this.down.delete(fault.node);
         return { actions: [{ kind: "restart", node: fault.node }], value: { nodes: [fault.node], description } };
       case "pause":
-        this.requireNode(fault.node, "pause.node");
+        this.requireProcess(fault.node, "pause.node");
         if (this.down.has(fault.node) || this.paused.has(fault.node)) return noEffect(description, "not running");
         this.paused.add(fault.node);
         return { actions: [{ kind: "pause", node: fault.node }], value: { nodes: [fault.node], description } };
       case "resume":
-        this.requireNode(fault.node, "resume.node");
+        this.requireProcess(fault.node, "resume.node");
         if (!this.paused.has(fault.node)) return noEffect(description, "not paused");
         this.paused.delete(fault.node);
         return { actions: [{ kind: "resume", node: fault.node }], value: { nodes: [fault.node], description } };
@@ -142,6 +143,11 @@ export class FaultPlanner {
     if (leader === undefined) throw new Error(`${kind}: the executor must resolve the leader before planning`);
     if (leader.node !== null) this.requireNode(leader.node, `${kind} leader`);
     return leader;
+  }
+
+  /** kill, pause, resume and restart may also name a client (a group consumer: scenario validation says which). */
+  private requireProcess(node: NodeName, key: string): void {
+    if (!this.clients.includes(node)) this.requireNode(node, key);
   }
 
   private requireNode(node: NodeName, key: string): void {
