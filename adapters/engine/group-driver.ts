@@ -206,10 +206,10 @@ export class GroupDriver {
         return;
       case "auto":
       case "none":
+        // The records go to a worker and the loop polls again at once: an automatic commit inside the
+        // next poll covers records still being processed, which is how auto commit can skip (C5).
         process();
-        this.later(member, session, member.processingMs, () => {
-          member.busy = false;
-        });
+        member.busy = false;
         return;
     }
   }

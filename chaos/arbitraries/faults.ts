@@ -17,7 +17,22 @@ export type EpisodeShape =
   | { readonly kind: "split"; readonly broker: number }
   | { readonly kind: "one-way"; readonly broker: number; readonly towardClient: boolean; readonly client: number; readonly inbound: boolean }
   | { readonly kind: "bridge"; readonly broker: number }
-  | { readonly kind: "cut-client"; readonly broker: number; readonly client: number };
+  | { readonly kind: "cut-client"; readonly broker: number; readonly client: number }
+  /** Group episodes: crash a group consumer (restarted after the episode), freeze it (a zombie), kill its group's coordinator. */
+  | { readonly kind: "kill-consumer" | "pause-consumer"; readonly consumer: number }
+  | { readonly kind: "kill-coordinator"; readonly group: number };
+
+/** Episode kinds about consumer groups; drawn only when the scenario has group consumers. */
+export type GroupEpisodeKind = "kill-consumer" | "pause-consumer" | "kill-coordinator";
+
+export const groupEpisodeKinds: readonly GroupEpisodeKind[] = ["kill-consumer", "pause-consumer", "kill-coordinator"];
+
+/** The fault kinds a target must support for a group episode to be drawn. */
+export const faultKindsOfGroupEpisode: Readonly<Record<GroupEpisodeKind, readonly FaultKind[]>> = {
+  "kill-consumer": ["kill", "restart"],
+  "pause-consumer": ["pause", "resume"],
+  "kill-coordinator": ["kill-coordinator", "restart"],
+};
 
 export interface FaultEpisode {
   readonly durationMs: number;
@@ -42,9 +57,14 @@ export const episodeKinds: readonly FaultKind[] = [
 /** What a schedule needs from a target: the fault kinds it may use besides the episode's own. */
 export const undoKinds: readonly FaultKind[] = ["restart", "resume", "heal"];
 
-function shapeArbitrary(kind: FaultKind): fc.Arbitrary<EpisodeShape> | null {
+function shapeArbitrary(kind: FaultKind | GroupEpisodeKind): fc.Arbitrary<EpisodeShape> | null {
   const node = fc.nat({ max: 8 });
   switch (kind) {
+    case "kill-consumer":
+    case "pause-consumer":
+      return fc.record({ kind: fc.constant(kind), consumer: fc.nat({ max: 31 }) });
+    case "kill-coordinator":
+      return fc.record({ kind: fc.constant(kind), group: fc.nat({ max: 3 }) });
     case "kill":
     case "power-loss":
     case "stop":
@@ -71,6 +91,8 @@ export interface FaultScheduleOptions {
   readonly intensity: number;
   /** Kinds episodes may start with; undo kinds are implied. Default: every episode kind but power-loss. */
   readonly kinds?: readonly FaultKind[];
+  /** Group episode kinds, for scenarios with group consumers (none by default). */
+  readonly groupKinds?: readonly GroupEpisodeKind[];
 }
 
 export const defaultEpisodeKinds: readonly FaultKind[] = episodeKinds.filter((kind) => kind !== "power-loss");
@@ -79,7 +101,7 @@ export const defaultEpisodeKinds: readonly FaultKind[] = episodeKinds.filter((ki
 export function episodeArbitrary(options: FaultScheduleOptions): fc.Arbitrary<FaultEpisode> | null {
   const bounds = intensityBounds(options.intensity);
   const kinds = (options.kinds ?? defaultEpisodeKinds).filter((kind) => episodeKinds.includes(kind));
-  const shapes = kinds.map(shapeArbitrary).filter((shape): shape is fc.Arbitrary<EpisodeShape> => shape !== null);
+  const shapes = [...kinds, ...(options.groupKinds ?? [])].map(shapeArbitrary).filter((shape): shape is fc.Arbitrary<EpisodeShape> => shape !== null);
   if (bounds.maxEpisodes === 0 || shapes.length === 0) return null;
   return fc.record({
     durationMs: fc.integer({ min: bounds.minDurationMs, max: bounds.maxDurationMs }),
@@ -94,6 +116,9 @@ export interface EpisodeContext {
   readonly clients: readonly string[];
   /** Whether one client's link may be cut alone (a one-way fault toward a client); see Target.singleClientLinks. */
   readonly singleClientLinks: boolean;
+  /** Group consumers (which kill-consumer and pause-consumer name) and their groups (kill-coordinator). */
+  readonly groupConsumers?: readonly string[];
+  readonly groups?: readonly string[];
 }
 
 function brokerName(index: number, context: EpisodeContext): string {
@@ -148,6 +173,20 @@ export function episodeFaults(shape: EpisodeShape, context: EpisodeContext): { s
       const client = context.clients[shape.client % Math.max(1, context.clients.length)];
       if (client === undefined) return null;
       return { start: { kind: "cut-client", client, node: brokerName(shape.broker, context) }, end: [{ kind: "heal" }] };
+    }
+    case "kill-consumer":
+    case "pause-consumer": {
+      const consumers = context.groupConsumers ?? [];
+      const node = consumers[shape.consumer % Math.max(1, consumers.length)];
+      if (node === undefined) return null;
+      return shape.kind === "kill-consumer" ? { start: { kind: "kill", node }, end: [{ kind: "restart", node }] } : { start: { kind: "pause", node }, end: [{ kind: "resume", node }] };
+    }
+    case "kill-coordinator": {
+      const groups = context.groups ?? [];
+      const group = groups[shape.group % Math.max(1, groups.length)];
+      if (group === undefined) return null;
+      // As with kill-leader, the victim is known only when the fault runs: every broker is restarted after.
+      return { start: { kind: "kill-coordinator", group }, end: brokers.map((node): Fault => ({ kind: "restart", node })) };
     }
   }
 }
