@@ -174,6 +174,9 @@ export interface MemberEnd {
   readonly owned: readonly number[];
   /** When the last session ended (crash or close); infinity while alive. */
   readonly endTime: number;
+  readonly endedBy: "crash" | "close" | null;
+  /** When the last session began (its first subscribe). */
+  readonly sessionStart: number;
   readonly endIndex: number;
   readonly sessions: number;
 }
@@ -298,6 +301,8 @@ export class GroupModel {
     let pollMismatch = false;
     let endTime = Number.POSITIVE_INFINITY;
     let endIndex = -1;
+    let endedBy: "crash" | "close" | null = null;
+    let sessionStart = Number.POSITIVE_INFINITY;
     let ownedAtEnd: number[] = [];
     const closeAll = (end: SpanEnd, event: HistoryEvent): void => {
       for (const span of owned.values()) span.close(end, event.index, event.time);
@@ -312,6 +317,7 @@ export class GroupModel {
         alive = false;
         endTime = event.time;
         endIndex = index;
+        endedBy = "crash";
         continue;
       }
       switch (event.f) {
@@ -327,6 +333,8 @@ export class GroupModel {
             pollMismatch = false;
             endTime = Number.POSITIVE_INFINITY;
             endIndex = -1;
+            endedBy = null;
+            sessionStart = event.time;
             latest.clear();
           }
           break;
@@ -339,6 +347,7 @@ export class GroupModel {
           alive = false;
           endTime = event.time;
           endIndex = index;
+          endedBy = "close";
           break;
         case "assigned": {
           const value = event.value as RebalanceValue;
@@ -416,6 +425,8 @@ export class GroupModel {
       pollMismatch,
       owned: alive ? [...owned.keys()] : ownedAtEnd,
       endTime,
+      endedBy,
+      sessionStart,
       endIndex,
       sessions: session,
     });

@@ -63,25 +63,25 @@ export function groupEvidenceFor(judging: Judging, id: GuaranteeId): GuaranteeEv
       return described(evidence.claimedPairs, `(generation, partition) ownerships compared (${evidence.claims} claims of members and the coordinator)`, "no member was assigned a partition");
     case "C2": {
       const unknown = evidence.coverageUnknown.join("; ");
-      const counted = described(evidence.generationsCovered, "generations checked for an owner of every subscribed partition", unknown === "" ? "no generation with a member could be judged" : unknown);
+      const counted = described(evidence.generationsCovered, "generations (an owner of every subscribed partition looked for)", unknown === "" ? "no generation with a member could be judged" : unknown);
       return evidence.generationsCovered > 0 && unknown !== "" ? { count: counted.count, text: `${counted.text} (not judged: ${unknown})` } : counted;
     }
     case "C3":
-      return described(evidence.resumes + evidence.commitsChecked, `hand-overs and commits checked (${evidence.resumes} first reads of a new owner against the committed offset or auto.offset.reset, ${evidence.commitsChecked} commits against the group's generation and the committer's processing)`, "no member took a partition and read it, and none committed");
+      return described(evidence.resumes + evidence.commitsChecked, `hand-overs and commits (${evidence.resumes} first reads of a new owner compared with the committed offset or auto.offset.reset, ${evidence.commitsChecked} commits with the group's generation and the committer's processing)`, "no member took a partition and read it, and none committed");
     case "C4": {
       const total = evidence.atLeastOnceRecords + evidence.atMostOnceRecords;
       const unknown = evidence.processingUnknown.join("; ");
       const missing = unknown !== "" ? unknown : final ? "no record was processed by a group committing after (or before) processing" : "no final reads to look for skipped records, and no record processed by a group committing before processing";
-      return described(total, `records checked for processing (${evidence.atLeastOnceRecords} of the final reads looked for among the processed, ${evidence.atMostOnceRecords} processed records checked for repeats)`, missing);
+      return described(total, `records (${evidence.atLeastOnceRecords} of the final reads looked for among the processed, ${evidence.atMostOnceRecords} processed records looked at for repeats)`, missing);
     }
     case "C5":
-      return described(evidence.autoCommitRecords, "records of auto-commit groups checked (every skip and repeat explained by an automatic commit)", final ? "no record was processed by an auto-commit group" : "no final reads, and no record processed by an auto-commit group");
+      return described(evidence.autoCommitRecords, "records of auto-commit groups (skips and repeats looked for, each explained by an automatic commit)", final ? "no record was processed by an auto-commit group" : "no final reads, and no record processed by an auto-commit group");
     case "C6":
-      return described(evidence.offsetStepsSync, `changes of a committed offset compared under synchronous commits${evidence.offsetStepsOther > 0 ? ` (and ${evidence.offsetStepsOther} under the others)` : ""}`, evidence.offsetStepsOther > 0 ? `only ${evidence.offsetStepsOther} changes under asynchronous or automatic commits` : "fewer than two stored offsets of one partition: nothing could regress");
+      return described(evidence.offsetStepsSync, `changes of a committed offset under synchronous commits (compared with the previous one)${evidence.offsetStepsOther > 0 ? ` (and ${evidence.offsetStepsOther} under the others)` : ""}`, evidence.offsetStepsOther > 0 ? `only ${evidence.offsetStepsOther} changes under asynchronous or automatic commits` : "fewer than two stored offsets of one partition: nothing could regress");
     case "C7":
       return evidence.sharingGroups < 2
         ? { count: 0, text: "no partition is read by two groups: nothing could interfere" }
-        : described(evidence.crossGroupChecks, `hand-overs and stored offsets of ${evidence.sharingGroups} groups sharing partitions checked against the other groups' commits`, "no hand-over or stored offset of a shared partition");
+        : described(evidence.crossGroupChecks, `hand-overs and stored offsets of ${evidence.sharingGroups} groups sharing partitions (compared with the other groups' commits)`, "no hand-over or stored offset of a shared partition");
     default:
       return { count: 0, text: "not judged yet" };
   }

@@ -10,10 +10,13 @@
  *   revoked first and reassigned by the next generation: that is allowed (counted, not a violation).
  *   Without the coordinator's view, the group's last generation is judged from the members' own
  *   views when every live member ended in it (its latest `assigned`, and no later poll naming another
- *   generation) and every member that left could not be in it (it ended in it too, or a live member's
- *   poll, sent more than the leaver's session.timeout.ms plus a heartbeat after it left and with no
- *   broker fault in between, still returned that generation: the leaver was expelled by then, which
- *   would have begun a new generation). Otherwise C2 is inconclusive for the group, and says why.
+ *   generation) and every member that left could not be in it: it ended in it too (its share counted);
+ *   or it closed cleanly (LeaveGroup, no group.instance.id) before a live member subscribed, so the
+ *   join phase that member took part in completed without it; or a live member's poll, sent more than
+ *   the leaver's session.timeout.ms plus a heartbeat after it left and with no broker fault in between,
+ *   still returned that generation (the leaver was expelled by then, which would have begun a new
+ *   generation). A crashed member may have joined before it died, so a later subscribe proves nothing.
+ *   Otherwise C2 is inconclusive for the group, and says why.
  */
 import type { GroupGenerationValue } from "../../history/event.js";
 import { formatTime } from "../fault-timeline.js";
@@ -122,6 +125,9 @@ function coverageFromObserver(groups: GroupJudging, facts: GroupFacts): void {
 /** True when a member that left cannot be a member of `generation`. */
 function leftBefore(end: MemberEnd, generation: number, live: readonly MemberEnd[], groups: GroupJudging): boolean {
   if (end.generation === generation) return true;
+  // A clean close of a dynamic member sends LeaveGroup: a generation whose join phase a later member
+  // took part in (it subscribed after the close) completed without it.
+  if (end.endedBy === "close" && end.profile.instance === null && live.some((member) => member.sessionStart > end.endTime)) return true;
   const state = groups.model.state;
   const bound = end.endTime + (end.profile.sessionTimeoutMs + end.profile.heartbeatIntervalMs) * millisecond;
   for (const member of live) {

@@ -115,7 +115,12 @@ function judgePartition(groups: GroupJudging, facts: GroupFacts, mode: CommitMod
         explanation,
         configuration,
       },
-      [...(payload === null ? [] : [payload]), ...(covering === undefined ? [] : [covering.subject]), ...(jumper === undefined ? [] : [jumper.resume]), ...readers.map((span) => span.owned)],
+      [
+        ...(payload === null ? [] : [payload]),
+        ...(covering === undefined ? [] : [covering.subject]),
+        ...(jumper === undefined ? [] : [jumper.resume, ...(groups.resumeBySpan.get(jumper)?.basis ?? [])]),
+        ...readers.map((span) => span.owned),
+      ],
     );
   }
   for (const [offset, list] of began) {
@@ -154,7 +159,7 @@ function judgePartition(groups: GroupJudging, facts: GroupFacts, mode: CommitMod
         explanation,
         configuration,
       },
-      [...(payload === null ? [] : [payload]), ...spanSubjects, ...(span === undefined ? [] : [span.resume])],
+      [...(payload === null ? [] : [payload]), ...spanSubjects, ...(span === undefined ? [] : [span.resume, ...(resume?.basis ?? [])])],
     );
   }
 }

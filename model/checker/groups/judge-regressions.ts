@@ -77,7 +77,7 @@ export function judgeRegressions(groups: GroupJudging): void {
         if (current.value >= previous.value) continue;
         const commit = current.commit;
         const span = commit?.spans.get(partitionId);
-        const subjects = [...current.subjects, ...previous.subjects, ...(span === undefined ? [] : [span.resume, span.owned])];
+        const subjects = [...current.subjects, ...previous.subjects, ...(span === undefined ? [] : [span.resume, span.owned, ...(groups.resumeBySpan.get(span)?.basis ?? [])])];
         const events = [...previous.events, ...current.events];
         let allowed = false;
         let explanation = "";

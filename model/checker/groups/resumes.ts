@@ -10,7 +10,8 @@
  * The first record may also sit above such an offset when the final reads hold no record in between
  * (nothing to read there: a transaction marker, a truncated record). Below every one is allowed only
  * after a truncation (unclean election, power loss) that can put the committed offset out of range.
- * Without any committed offset, the member's `auto.offset.reset` decides: `earliest`: the final reads
+ * Without any committed offset (or while none had certainly landed by the start), the member's
+ * `auto.offset.reset` decides: `earliest`: the final reads
  * hold no record below the first one read; `latest`: the first record read was not already below the
  * high watermark before the start (acknowledged by acks=all, or read by a poll, before it; a reset
  * reads the high watermark after the start); `none`: no record at all (the poll must fail with
@@ -45,6 +46,11 @@ export interface Resume {
   readonly culprit: CommitOp | StoredOffset | null;
   /** An excuse (a truncation) that made a lower first read acceptable. */
   readonly explanation: string;
+  /**
+   * For an accepted resume: the commits and stored offsets it resumed from. What follows from resuming
+   * there (records read again, a regression) is implied by a root cause among them (a zombie's commit).
+   */
+  readonly basis: readonly string[];
 }
 
 function candidateWords(candidate: Candidate): string {
@@ -151,13 +157,13 @@ function resetResume(model: GroupModel, facts: GroupFacts, span: Span, base: rea
   const reset = span.member.autoOffsetReset;
   const name = model.partitionName(span.partitionId);
   const who = `${span.member.process} took ${name} (group '${facts.group}', generation ${span.generation}) with no committed offset`;
-  const accepted = (message: string, explanation = ""): Resume => ({ span, status: "accepted", candidates: [], message, events: base, culprit: null, explanation });
+  const accepted = (message: string, explanation = ""): Resume => ({ span, status: "accepted", candidates: [], message, events: base, culprit: null, explanation, basis: [] });
   const violation = (message: string, events: readonly number[] = base): Resume => {
     const culprit = culpritOf(model, facts, span);
     if (culprit !== null && culprit.status === "cross-group") {
-      return { span, status: "cross-group", candidates: [], message: `${who}, yet its first read, offset ${span.firstOffset}, is where ${culpritWords(culprit.culprit)} points: another group's commit set this group's offset`, events: [...events, ...culpritEvents(culprit.culprit)], culprit: culprit.culprit, explanation: "" };
+      return { span, status: "cross-group", candidates: [], message: `${who}, yet its first read, offset ${span.firstOffset}, is where ${culpritWords(culprit.culprit)} points: another group's commit set this group's offset`, events: [...events, ...culpritEvents(culprit.culprit)], culprit: culprit.culprit, explanation: "", basis: [] };
     }
-    return { span, status: "reset-violation", candidates: [], message, events, culprit: null, explanation: "" };
+    return { span, status: "reset-violation", candidates: [], message, events, culprit: null, explanation: "", basis: [] };
   };
   switch (reset) {
     case "earliest": {
@@ -178,7 +184,7 @@ function resetResume(model: GroupModel, facts: GroupFacts, span: Span, base: rea
     case "none":
       return violation(`${who} and auto.offset.reset=none, yet a poll returned offset ${span.firstOffset} (it must fail with NO_OFFSET_FOR_PARTITION)`);
     default:
-      return { span, status: "unjudged", candidates: [], message: `auto.offset.reset=${reset} is not judged`, events: base, culprit: null, explanation: "" };
+      return { span, status: "unjudged", candidates: [], message: `auto.offset.reset=${reset} is not judged`, events: base, culprit: null, explanation: "", basis: [] };
   }
 }
 
@@ -188,18 +194,26 @@ export function judgeResume(model: GroupModel, facts: GroupFacts, span: Span): R
   const base = [span.startIndex, span.firstIndex];
   const candidates = committedCandidates(facts, span.partitionId, span.startTime, span.firstTime);
   if (candidates === null) return resetResume(model, facts, span, base);
+  // Until a commit certainly landed (acknowledged or stored by the start), "no committed offset" is possible too.
+  const certain = candidates.some((candidate) => (candidate.stored === null ? candidate.commit?.outcome === "ok" && candidate.commit.completionTime <= span.startTime : candidate.stored.time <= span.startTime));
+  if (!certain) {
+    const reset = resetResume(model, facts, span, base);
+    if (reset.status === "accepted") return reset;
+  }
   const events = [...base, ...candidateEvents(candidates)];
   const offset = span.firstOffset;
   const expected = candidates.map(candidateWords).join(", or ");
-  if (candidates.some((candidate) => explains(model, span, candidate.value, offset))) {
-    return { span, status: "accepted", candidates, message: `first read ${offset} at the committed offset ${expected}`, events, culprit: null, explanation: "" };
+  const used = candidates.filter((candidate) => explains(model, span, candidate.value, offset));
+  if (used.length > 0) {
+    const basis = used.flatMap((candidate) => [...(candidate.stored === null ? [] : [`stored@${candidate.stored.index}`]), ...(candidate.commit === null ? [] : [candidate.commit.subject])]);
+    return { span, status: "accepted", candidates, message: `first read ${offset} at the committed offset ${expected}`, events, culprit: null, explanation: "", basis };
   }
   const name = model.partitionName(span.partitionId);
   const lowest = Math.min(...candidates.map((candidate) => candidate.value));
   if (offset < lowest) {
     const earliest = Math.min(...candidates.map((candidate) => candidate.time));
     const truncation = logTruncation(model.state, span.partitionId, { after: earliest, before: span.firstTime });
-    if (truncation.explained) return { span, status: "accepted", candidates, message: `first read ${offset} below the committed offset after a truncation`, events, culprit: null, explanation: truncation.text };
+    if (truncation.explained) return { span, status: "accepted", candidates, message: `first read ${offset} below the committed offset after a truncation`, events, culprit: null, explanation: truncation.text, basis: [] };
   }
   const culprit = culpritOf(model, facts, span);
   const took = `${span.member.process} took ${name} (group '${facts.group}', generation ${span.generation})`;
@@ -213,8 +227,9 @@ export function judgeResume(model: GroupModel, facts: GroupFacts, span: Span): R
       events: [...events, ...culpritEvents(culprit.culprit)],
       culprit: culprit.culprit,
       explanation: "",
+      basis: [],
     };
   }
   const direction = offset < lowest ? "below it (records read again)" : `above it, over offset ${model.finalRecordBetween(span.partitionId, lowest, offset)} which the final reads hold (records skipped)`;
-  return { span, status: "wrong", candidates, message: `${took} when its committed offset was ${expected}, but its first read is offset ${offset}, ${direction}`, events, culprit: null, explanation: "" };
+  return { span, status: "wrong", candidates, message: `${took} when its committed offset was ${expected}, but its first read is offset ${offset}, ${direction}`, events, culprit: null, explanation: "", basis: [] };
 }
