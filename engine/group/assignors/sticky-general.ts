@@ -106,7 +106,7 @@ class GeneralAssignment {
 
   private size(member: string): number {
     const partitions = this.current.get(member);
-    if (partitions === undefined) throw new Error(`sticky: member ${member} is not among the members that may move (Java's client fails here too)`);
+    if (partitions === undefined) throw new Error(`sticky: member ${member} is not among the members that may move (Java's client throws a NullPointerException here)`);
     return partitions.length;
   }
 

@@ -170,6 +170,32 @@ const plan: readonly { readonly assignor: AssignorName; readonly fresh: number; 
   { assignor: "cooperative-sticky", fresh: 60, rebalance: 180, large: 30 },
 ];
 
+/**
+ * Inputs on which Java's sticky assignors throw (a NullPointerException in the general builder: the
+ * member that owned a partition in an older generation has since moved to topics only it subscribes
+ * to, and Java looks up its load among the members that may move). Found by a wide random search
+ * against the oracle; kept so the fixture proves our assignors fail on exactly these inputs too.
+ */
+const javaFailures: readonly Omit<AssignorCase, "id" | "assignor">[] = [
+  {
+    partitionCounts: { t0: 9, t1: 3 },
+    members: [
+      { member: "m014", topics: ["t0"], owned: [["t0", 0], ["t0", 3], ["t0", 5], ["t0", 6], ["t0", 8]], generation: 3 },
+      { member: "m129", topics: ["t0"], owned: [], generation: 4 },
+      { member: "m20", topics: ["t1"], owned: [["t0", 1]], generation: 3 },
+      { member: "m387", topics: ["t0"], owned: [["t0", 2], ["t0", 4], ["t1", 0], ["t1", 1], ["t1", 2]], generation: 4 },
+    ],
+  },
+  {
+    partitionCounts: { t0: 6, t1: 3, t2: 5, t3: 5 },
+    members: [
+      { member: "m023", topics: ["t2"], owned: [["t0", 0], ["t0", 1], ["t0", 4], ["t2", 2], ["t3", 1], ["t3", 2], ["t3", 3]], generation: 4 },
+      { member: "m199", topics: ["t0", "t1", "t2"], owned: [["t0", 2], ["t0", 3], ["t0", 5], ["t1", 1], ["t2", 1]], generation: 3 },
+      { member: "m248", topics: ["t3"], owned: [["t2", 0], ["t2", 3], ["t2", 4]], generation: 3 },
+    ],
+  },
+];
+
 export function generateCases(): AssignorCase[] {
   const random = new Seeded(caseSeed);
   const cases: AssignorCase[] = [];
@@ -179,6 +205,9 @@ export function generateCases(): AssignorCase[] {
     for (let index = 0; index < big; index++) {
       const make = index % 2 === 0 ? freshCase : rebalanceCase;
       cases.push(make(random, assignor, `${assignor}/large/${index}`, large));
+    }
+    if (assignor === "sticky" || assignor === "cooperative-sticky") {
+      javaFailures.forEach((failure, index) => cases.push({ id: `${assignor}/java-fails/${index}`, assignor, ...failure }));
     }
   }
   return cases;
