@@ -212,3 +212,18 @@ export function generateCases(): AssignorCase[] {
   }
   return cases;
 }
+
+/**
+ * A wider random sweep for scripts/assignor-oracle/wide-check.sh (not committed as a fixture): `count`
+ * cases from `seed`, the assignors in turn, mostly rebalances with ownership, small and large groups.
+ */
+export function generateWideCases(seed: number, count: number): AssignorCase[] {
+  const random = new Seeded(seed);
+  const names: readonly AssignorName[] = ["range", "roundrobin", "sticky", "cooperative-sticky"];
+  return Array.from({ length: count }, (_, index) => {
+    const assignor = names[index % names.length] as AssignorName;
+    const shape = random.chance(0.1) ? large : small;
+    const make = random.chance(0.25) ? freshCase : rebalanceCase;
+    return make(random, assignor, `wide/${seed}/${index}`, shape);
+  });
+}
