@@ -1,6 +1,6 @@
 /**
  * The guarantee catalogue of docs/guarantees.md as data: stable ids, names, families, and whether
- * the checker judges them yet (transactions, the assignor contract C8 and log management come next).
+ * the checker judges them yet (transactions and log management come next).
  */
 import type { GuaranteeId } from "./verdict.js";
 
@@ -44,7 +44,7 @@ export const guaranteeCatalogue: readonly GuaranteeEntry[] = [
   entry("C5", "auto commit", "groups", true),
   entry("C6", "async commit", "groups", true),
   entry("C7", "independent groups", "groups", true),
-  entry("C8", "assignors", "groups", false),
+  entry("C8", "assignors", "groups", true),
   entry("L1", "retention", "log", false),
   entry("L2", "compaction", "log", false),
   entry("L3", "partition count", "log", false),

@@ -43,7 +43,8 @@ const rankOfKind: Readonly<Record<AnomalyKind, number>> = {
   "failed-commit-applied": 13,
   "split-ownership": 14,
   "unowned-partition": 15,
-  "assignor-contract": 15,
+  // After C1 and C2: an assignment handing a partition out twice, or to nobody, is their root cause.
+  "assignor-contract": 16,
   "wrong-resume-offset": 16,
   "reset-violation": 16,
   "offset-regression": 17,

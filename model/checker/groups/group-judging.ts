@@ -30,6 +30,9 @@ export interface GroupEvidence {
   /** C6: consecutive stored offsets compared, under sync commits and under the others. */
   offsetStepsSync: number;
   offsetStepsOther: number;
+  /** C8: the coordinator's generations checked against their assignor's contract; why others could not be. */
+  assignorGenerations: number;
+  readonly assignorUnknown: string[];
   /** C7: hand-overs and stored offsets checked against other groups' commits; groups sharing a partition. */
   crossGroupChecks: number;
   sharingGroups: number;
@@ -54,6 +57,8 @@ export class GroupJudging {
     offsetStepsOther: 0,
     crossGroupChecks: 0,
     sharingGroups: 0,
+    assignorGenerations: 0,
+    assignorUnknown: [],
   };
 
   constructor(readonly judging: Judging) {

@@ -82,7 +82,12 @@ export function groupEvidenceFor(judging: Judging, id: GuaranteeId): GuaranteeEv
       return evidence.sharingGroups < 2
         ? { count: 0, text: "no partition is read by two groups: nothing could interfere" }
         : described(evidence.crossGroupChecks, `hand-overs and stored offsets of ${evidence.sharingGroups} groups sharing partitions (compared with the other groups' commits)`, "no hand-over or stored offset of a shared partition");
+    case "C8": {
+      const unknown = evidence.assignorUnknown.join("; ");
+      const counted = described(evidence.assignorGenerations, "generations of the coordinator compared with their assignor's contract", unknown === "" ? "no generation with a member was observed" : unknown);
+      return evidence.assignorGenerations > 0 && unknown !== "" ? { count: counted.count, text: `${counted.text} (not judged: ${unknown})` } : counted;
+    }
     default:
-      return { count: 0, text: "not judged yet" };
+      return { count: 0, text: "not judged by the group rules" };
   }
 }

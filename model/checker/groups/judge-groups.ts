@@ -1,11 +1,12 @@
 /**
- * The consumer-group judges (C1-C7; C8 with the assignor contract), in rank order after the core
- * judges (root-causes.ts): another group's interference, the coordinator's and committers' defects,
- * two owners, coverage, hand-overs, regressions, processing. Runs only for a history with group
+ * The consumer-group judges (C1-C8), in rank order after the core judges (root-causes.ts): another
+ * group's interference, the coordinator's and committers' defects, two owners, coverage, the assignor
+ * contract, hand-overs, regressions, processing. Runs only for a history with group
  * consumers: producer-only histories never build the group model.
  */
 import type { Judging } from "../judging.js";
 import { GroupJudging } from "./group-judging.js";
+import { judgeAssignors } from "./judge-assignors.js";
 import { judgeCommitDefects, judgeCrossGroup } from "./judge-group-commits.js";
 import { judgeCoverage, judgeSplitOwnership } from "./judge-ownership.js";
 import { judgeProcessing } from "./judge-processing.js";
@@ -19,6 +20,7 @@ export function judgeGroups(judging: Judging): GroupJudging | null {
   judgeCommitDefects(groups);
   judgeSplitOwnership(groups);
   judgeCoverage(groups);
+  judgeAssignors(groups);
   judgeResumes(groups);
   judgeRegressions(groups);
   judgeProcessing(groups);
