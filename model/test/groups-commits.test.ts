@@ -200,6 +200,23 @@ describe("C3 stale-commit-accepted: a zombie's commit", () => {
     expect(found[0]?.implies).toEqual(expect.arrayContaining(["C4", "C6"]));
   });
 
+  it("is not judged for KIP-848 members, fenced by their own member epoch", () => {
+    const story = (protocol: string) => {
+      const config = { "group.protocol": protocol };
+      const builder = groupSetup({ partitions: 2, consumers: { "consumer-0": { group: "g", mode: "sync-after-processing", config }, "consumer-1": { group: "g", mode: "sync-after-processing", config } } });
+      const c0 = builder.member("consumer-0", "m0");
+      const c1 = builder.member("consumer-1", "m1");
+      c0.subscribe();
+      c0.assigned(1, [0]);
+      c1.subscribe();
+      c1.assigned(2, [1]);
+      c0.commit({ 0: 0 });
+      return checkHistory(builder.build());
+    };
+    expect(anomalies(story("consumer"), "stale-commit-accepted")).toEqual([]);
+    expect(anomalies(story("classic"), "stale-commit-accepted", "C3")).toHaveLength(1);
+  });
+
   it("is judged from the coordinator's generations and stored offsets too", () => {
     const { builder, c0 } = pair();
     c0.subscribe();

@@ -159,3 +159,31 @@ describe("a new owner resuming lower after a legitimate reset", () => {
     expect(impliedOf(verdict, "C6")).toEqual([{ by: "C3", count: 1 }]);
   });
 });
+
+describe("two members' commits without the coordinator's view", () => {
+  function overlapping(sentAfterAnswer: boolean) {
+    const builder = groupSetup({ consumers: { "consumer-0": { group: "g", mode: "sync-after-processing" }, "consumer-1": { group: "g", mode: "sync-after-processing" } } });
+    produce(builder, 4);
+    const c0 = builder.member("consumer-0", "m0");
+    const c1 = builder.member("consumer-1", "m1");
+    c0.subscribe();
+    c1.subscribe();
+    c0.assigned(1, [0]);
+    c1.assigned(1, []);
+    const higher = c0.commitInvoke({ 0: 4 });
+    if (sentAfterAnswer) c0.commitComplete(higher, "ok");
+    const lower = c1.commitInvoke({ 0: 2 });
+    if (!sentAfterAnswer) c0.commitComplete(higher, "ok");
+    c1.commitComplete(lower, "ok");
+    return checkHistory(builder.build());
+  }
+
+  it("a lower commit sent before the other member's answer may have been stored first: not judged", () => {
+    expect(anomalies(overlapping(false), "offset-regression")).toEqual([]);
+  });
+
+  it("sent after it, it was stored after it: a regression", () => {
+    expect(anomalies(overlapping(true), "offset-regression", "C6")).toMatchObject([{ allowed: false }]);
+  });
+});
+

@@ -18,6 +18,11 @@ export interface MemberProfile {
   readonly cooperative: boolean;
   /** group.instance.id: a static member keeps its identity across restarts. */
   readonly instance: string | null;
+  /**
+   * The classic group protocol (generations per group). KIP-848's `group.protocol=consumer` fences by
+   * each member's own epoch: its generations are not compared across members (C1, stale commits).
+   */
+  readonly classic: boolean;
   readonly sessionTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
   /** Its group events and the nemesis events that crashed it, in history order. */
@@ -60,6 +65,7 @@ export class GroupLog {
         autoOffsetReset: consumer.autoOffsetReset,
         cooperative: isCooperative(String(client.config["partition.assignment.strategy"] ?? "range,cooperative-sticky")),
         instance: typeof instance === "string" ? instance : null,
+        classic: client.config["group.protocol"] !== "consumer",
         sessionTimeoutMs: numberOf(client.config["session.timeout.ms"], 45_000),
         heartbeatIntervalMs: numberOf(client.config["heartbeat.interval.ms"], 3_000),
         events: [],

@@ -364,7 +364,7 @@ export class GroupModel {
             latest.set(partitionId, span);
             push(facts.spansByPartition, partitionId, span);
           }
-          if (value.generation >= 0) {
+          if (value.generation >= 0 && member.classic) {
             facts.addMark({ time: event.time, generation: value.generation, index });
             const owner = member.instance ?? value.member;
             for (const [partitionId, span] of owned) this.claims.push({ group: member.group, generation: value.generation, partitionId, owner, index, span });

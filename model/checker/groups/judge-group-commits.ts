@@ -12,7 +12,8 @@
  *   commits an offset at or below a record it had already processed in the same ownership span.
  * - C6 `failed-commit-applied`: an offset stored, or resumed from, that only a commit refused (`fail`)
  *   asked for: a failed commit must not take effect.
- * Generation -1 commits (outside a generation) are not judged for staleness.
+ * Generation -1 commits (outside a generation), and commits of KIP-848 members (`group.protocol=consumer`,
+ * fenced by their own member epoch), are not judged for staleness.
  */
 import { formatTime } from "../fault-timeline.js";
 import { coordinatorStateLoss } from "./doubts.js";
@@ -95,7 +96,8 @@ export function judgeCommitDefects(groups: GroupJudging): void {
       if (commit.invokeIndex < 0) continue;
       groups.evidence.commitsChecked++;
       const generation = commit.value.generation;
-      if (commit.outcome === "ok" && generation >= 0) {
+      const classic = model.state.groups?.memberOf(commit.process)?.classic !== false;
+      if (commit.outcome === "ok" && generation >= 0 && classic) {
         const mark = facts.highestGenerationBefore(commit.invokeTime);
         if (mark !== null && mark.generation > generation) {
           const doubt = coordinatorStateLoss(state, { after: mark.time, before: commit.completionTime });

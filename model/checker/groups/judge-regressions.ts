@@ -10,6 +10,8 @@
  *   no commit going backwards (when the lower commit it resumed from was a synchronous one sent before
  *   the higher, that commit landing late is the regression, and it is a violation);
  * - a lost coordinator state (a power loss; doubts.ts);
+ * and, without the coordinator's view, no step is judged between two members' commits whose order of
+ * storing is unknown (the lower one sent before the higher one's answer);
  * otherwise a violation, under every commit mode: sync commits promise no regression, and an
  * asynchronous one may only be overtaken by its own later commits. A refused commit that took effect,
  * a zombie's commit and a wrong resume were reported before as the root cause (ranks 13, 16): the
@@ -76,6 +78,12 @@ export function judgeRegressions(groups: GroupJudging): void {
         else groups.evidence.offsetStepsOther++;
         if (current.value >= previous.value) continue;
         const commit = current.commit;
+        // Answers of different members come on different connections: without the coordinator's view,
+        // a commit sent before the other's answer may have been stored first. Order is certain only
+        // for one member's commits (one connection, answered in order) or a commit sent after the answer.
+        if (!observed && commit !== null && previous.commit !== null && commit.process !== previous.commit.process && commit.sentBy < previous.commit.completionTime) {
+          continue;
+        }
         const span = commit?.spans.get(partitionId);
         const subjects = [...current.subjects, ...previous.subjects, ...(span === undefined ? [] : [span.resume, span.owned, ...(groups.resumeBySpan.get(span)?.basis ?? [])])];
         const events = [...previous.events, ...current.events];
