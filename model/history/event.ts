@@ -135,7 +135,8 @@ export interface SeekValue extends TopicPartition {
  *   a live member until it subscribes again.
  * A consumer crash is a nemesis `kill` (or `power-loss`, `stop`) naming the consumer; its `restart`
  * starts a new session of the same client (a new member unless `group.instance.id` is set), which
- * subscribes again. Between the two it records nothing. `pause` freezes it (it may wake up a zombie).
+ * subscribes again. Between the two it records nothing, and the operations it had open at the crash
+ * never complete. `pause` freezes it (it may wake up a zombie).
  *
  * Header (validated, bad input otherwise): `clients.<id>.commitMode` only on a consumer with `group.id`,
  * which must have one; `auto` exactly when its `enable.auto.commit` is true (Kafka's default). Group

@@ -4,16 +4,20 @@
  * sends; a commit's to the open commit with the same value, since asynchronous commits complete in any
  * order; other operations first-in first-out), each send payload is unique, and no process's clock
  * goes backwards. Lone events: nemesis completions, the rebalance listener's `assigned` / `revoked` /
- * `lost`, and automatic commits reported only on completion. Violations are bad input, reported with the line and field, never anomalies.
+ * `lost`, and automatic commits reported only on completion. A nemesis crash naming a client (a group
+ * consumer's kill) abandons that client's open non-send operations: they never complete. Violations are bad input, reported with the line and field, never anomalies.
  *
  * The pairer takes events one at a time so the reader can pair while it parses (one pass over a file,
  * while each event is still in the processor's cache); `pairOperations` runs it over a whole history.
  */
-import type { CommitValue, History, HistoryEvent, HistoryHeader, SendValue } from "./event.js";
+import type { CommitValue, History, HistoryEvent, HistoryHeader, NemesisValue, SendValue } from "./event.js";
 import { HistoryFormatError, lineOfEvent } from "./format-error.js";
 import { PayloadIndex } from "./payload-index.js";
 import { finalReaderProcess, nemesisProcess, observerProcess } from "./shape.js";
 import { rebalanceFunctions } from "./group-shape.js";
+
+/** Faults that kill a client named in their nodes (its open operations never complete). */
+const crashFaults: ReadonlySet<string> = new Set(["kill", "power-loss", "stop"]);
 
 export interface Pairing {
   /** For a completion: the index of its invocation; -1 for invocations and lone nemesis/observer events. */
@@ -186,7 +190,23 @@ export class OperationPairer {
     if (event.process === observerProcess) return true;
     const send = event.f === "send" && state.client;
     if (event.type === "invoke") return send ? this.invokeSend(event, index, state) : this.invokeOther(event, index, state);
-    return send ? this.completeSend(event, index, state) : this.completeOther(event, index, state);
+    if (send) return this.completeSend(event, index, state);
+    if (!this.completeOther(event, index, state)) return false;
+    if (event.process === nemesisProcess && crashFaults.has(event.f)) this.abandonOpenOperations(event, index);
+    return true;
+  }
+
+  /**
+   * A crash of a client (a group consumer killed by the nemesis) ends its open operations: they never
+   * complete, and the restarted client's next completion must not close an invocation of the dead one.
+   */
+  private abandonOpenOperations(event: HistoryEvent, index: number): void {
+    const invoke = this.invokeOf[index] as number;
+    const nodes = (event.value as NemesisValue | undefined)?.nodes ?? (invoke >= 0 ? (this.events[invoke]?.value as NemesisValue | undefined)?.nodes : undefined) ?? [];
+    for (const node of nodes) {
+      const crashed = this.processes.get(node);
+      if (crashed !== undefined && crashed.client) crashed.openOther.clear();
+    }
   }
 
   /** A send invocation: a new send number, its row, and its payload in the index (payloads are unique). */

@@ -245,6 +245,10 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else list.push(value);
 }
 
+function commitKey(member: string, generation: number, partitionId: number, offset: number): string {
+  return `${member}\u0000${generation}\u0000${partitionId}\u0000${offset}`;
+}
+
 export class GroupModel {
   readonly groups = new Map<string, GroupFacts>();
   readonly claims: Claim[] = [];
@@ -260,6 +264,11 @@ export class GroupModel {
     if (log === null) throw new Error("a group model needs group consumers");
     for (const member of log.members.values()) this.factsOf(member.group).members.push(member);
     for (const member of log.members.values()) this.walk(member);
+    for (const facts of this.groups.values()) {
+      for (const commit of facts.commits) {
+        for (const [partitionId, offset] of commit.offsets) push(this.commitsByKey, commitKey(commit.value.member, commit.value.generation, partitionId, offset), commit);
+      }
+    }
     for (const index of log.generations) this.addGeneration(index);
     for (const index of log.stored) this.addStored(index);
     for (const facts of this.groups.values()) facts.sortMarks();
@@ -506,11 +515,13 @@ export class GroupModel {
   }
 
   private readonly matched = new Set<string>();
+  /** Commits by member, generation, partition and offset: what a stored offset is matched on. */
+  private readonly commitsByKey = new Map<string, CommitOp[]>();
 
   private matchCommit(facts: GroupFacts, stored: StoredOffset): CommitOp | null {
     let best: CommitOp | null = null;
-    for (const commit of facts.commitsByPartition.get(stored.partitionId) ?? []) {
-      if (commit.value.member !== stored.member || commit.value.generation !== stored.generation || commit.offsets.get(stored.partitionId) !== stored.offset) continue;
+    for (const commit of this.commitsByKey.get(commitKey(stored.member, stored.generation, stored.partitionId, stored.offset)) ?? []) {
+      if (commit.value.group !== facts.group) continue;
       const key = `${commit.anchor}/${stored.partitionId}`;
       if (this.matched.has(key)) continue;
       const possible = commit.invokeIndex >= 0 ? commit.invokeTime <= stored.time : commit.completionTime >= stored.time;
