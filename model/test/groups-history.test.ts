@@ -169,6 +169,20 @@ describe("pairing", () => {
     expect(formatError(lone.build()).field).toBe("value");
   });
 
+  it("a crash abandons the client's open operations: its restarted session's completions are its own", () => {
+    const { builder, c0 } = committer();
+    const dead = builder.length;
+    c0.processStarted(0, [0]);
+    c0.crash();
+    c0.restart("m0-again");
+    c0.subscribe();
+    const alive = builder.length;
+    c0.process(0, [0]);
+    const pairing = pairOperations(builder.build(), "h");
+    expect(pairing.invokeOf[alive + 1]).toBe(alive);
+    expect([...pairing.invokeOf]).not.toContain(dead);
+  });
+
   it("a group history survives the writer and the reader byte for byte", () => {
     const { builder, c0 } = committer();
     c0.poll(0, [0, 1]);
