@@ -1,6 +1,6 @@
 /**
  * The guarantee catalogue of docs/guarantees.md as data: stable ids, names, families, and whether
- * the checker judges them yet (transactions, groups and log management come next).
+ * the checker judges them yet (transactions and log management come next).
  */
 import type { GuaranteeId } from "./verdict.js";
 
@@ -37,14 +37,14 @@ export const guaranteeCatalogue: readonly GuaranteeEntry[] = [
   entry("T4", "markers", "transactions", false),
   entry("T5", "exactly-once processing", "transactions", false),
   entry("T6", "fencing", "transactions", false),
-  entry("C1", "exclusive", "groups", false),
-  entry("C2", "coverage", "groups", false),
-  entry("C3", "committed offset", "groups", false),
-  entry("C4", "processing", "groups", false),
-  entry("C5", "auto commit", "groups", false),
-  entry("C6", "async commit", "groups", false),
-  entry("C7", "independent groups", "groups", false),
-  entry("C8", "assignors", "groups", false),
+  entry("C1", "exclusive", "groups", true),
+  entry("C2", "coverage", "groups", true),
+  entry("C3", "committed offset", "groups", true),
+  entry("C4", "processing", "groups", true),
+  entry("C5", "auto commit", "groups", true),
+  entry("C6", "async commit", "groups", true),
+  entry("C7", "independent groups", "groups", true),
+  entry("C8", "assignors", "groups", true),
   entry("L1", "retention", "log", false),
   entry("L2", "compaction", "log", false),
   entry("L3", "partition count", "log", false),

@@ -7,6 +7,7 @@
 import type { Anomaly, GuaranteeVerdict, Verdict, VerdictOutcome } from "./verdict.js";
 import { catalogueEntry } from "./catalogue.js";
 import { formatTable, tableWidth, wrap } from "./table.js";
+import { noGroupReason } from "./checker/groups/group-verdict.js";
 
 const shownPerGuarantee = 5;
 
@@ -57,8 +58,14 @@ function idRanges(ids: readonly string[]): string {
   return ranges.join(", ");
 }
 
+/** A guarantee of a family no client of the history belongs to (no consumer group): folded into one line. */
+function absentFamily(guarantee: GuaranteeVerdict): boolean {
+  return guarantee.status === "not-promised" && guarantee.reason === noGroupReason && (guarantee.counts.violations ?? 0) + (guarantee.counts.allowed ?? 0) === 0;
+}
+
 export function formatVerdictTable(verdict: Verdict): string {
-  const judged = verdict.guarantees.filter((guarantee) => guarantee.status !== "not-checked");
+  const judged = verdict.guarantees.filter((guarantee) => guarantee.status !== "not-checked" && !absentFamily(guarantee));
+  const absent = verdict.guarantees.filter(absentFamily);
   const notChecked = verdict.guarantees.filter((guarantee) => guarantee.status === "not-checked");
   const rows = judged.map((guarantee) => {
     const detail =
@@ -71,6 +78,7 @@ export function formatVerdictTable(verdict: Verdict): string {
     return [[guarantee.id], [catalogueEntry(guarantee.id).name], [statusWords[guarantee.status]], [String(guarantee.counts.violations ?? 0)], [String(guarantee.counts.allowed ?? 0)], [implied === "" ? detail : `${detail}; ${implied}`]];
   });
   const lines: string[] = [formatTable(["id", "guarantee", "status", "violations", "allowed", "evidence, or why not"], rows)];
+  if (absent.length > 0) lines.push(`not promised: ${idRanges(absent.map((guarantee) => guarantee.id))} (${noGroupReason})`);
   if (notChecked.length > 0) {
     const families = [...new Set(notChecked.map((guarantee) => catalogueEntry(guarantee.id).family))];
     lines.push(`not checked: ${idRanges(notChecked.map((guarantee) => guarantee.id))} (${families.join(", ")}: not judged by the model yet)`);

@@ -69,7 +69,31 @@ export type AnomalyKind =
   /** An acknowledged record lost below records that survived it in the same leader's log (D4, D7: not a truncated suffix). */
   | "lost-below-survivor"
   /** Client defect: two sends of one producer session acknowledged at one offset after a failed request (sequence reused). */
-  | "sequence-reuse";
+  | "sequence-reuse"
+  /** C7: one group's commit set another group's committed offset (a member resumed there, or the coordinator stored it so). */
+  | "cross-group-interference"
+  /** C3: a commit of an ended generation (a zombie's) acknowledged or stored. */
+  | "stale-commit-accepted"
+  /** C3: a member committed an offset at or below a record it had already processed (the committed offset is the next to read). */
+  | "commit-not-next-offset"
+  /** C6: an offset only a refused (`fail`) commit asked for was stored or resumed from. */
+  | "failed-commit-applied"
+  /** C1: two owners of one partition in one generation of a group. */
+  | "split-ownership"
+  /** C2: a generation with members leaves a subscribed partition without an owner. */
+  | "unowned-partition"
+  /** C8: an assignment the group's assignor would not give (the assignor contract). */
+  | "assignor-contract"
+  /** C3: a new owner's first read is not at the committed offset. */
+  | "wrong-resume-offset"
+  /** C3: without a committed offset, the first read does not follow auto.offset.reset. */
+  | "reset-violation"
+  /** C6: the group's committed offset of a partition moved backwards. */
+  | "offset-regression"
+  /** C4 (at-least-once), C5 (auto commit): a record of the final reads no member of the group processed. */
+  | "skipped-record"
+  /** C4 (at-most-once), C5 (auto commit): a record the group processed twice. */
+  | "duplicate-processing";
 
 /**
  * holds: promised, judged on evidence, no violation. violated: a promised rule was broken here.

@@ -14,6 +14,7 @@ import { judgeLosses } from "./judge-losses.js";
 import { judgeRecords } from "./judge-records.js";
 import { judgeConsumerOrder, judgeSendOrder } from "./judge-order.js";
 import { buildVerdict } from "./verdict-builder.js";
+import { judgeGroups } from "./groups/judge-groups.js";
 import type { CheckerExtension, ExtensionPromise } from "./extension.js";
 import type { GuaranteeId } from "../verdict.js";
 
@@ -51,6 +52,7 @@ export function checkHistory(history: History, options: CheckOptions = {}): Verd
   judgeRecords(judging);
   judgeSendOrder(judging);
   judgeConsumerOrder(judging);
+  judging.groups = judgeGroups(judging);
   const extended = new Map<GuaranteeId, ExtensionPromise>();
   for (const extension of extensions) {
     for (const [id, promise] of extension.finish(state)) {

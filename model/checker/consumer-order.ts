@@ -3,7 +3,8 @@
  * next offset (one past the previous read). Going back is a `nonmonotonic-poll` at once; jumping
  * ahead is only a candidate `poll-skip`, decided at the end when every known offset is at hand (a gap
  * is a skip only if some ack or read proves a record sits inside it; transaction markers leave gaps).
- * `assign`, `subscribe` and a client crash forget the expectations; `seek` sets one.
+ * `assign`, `subscribe`, `close` and a client crash forget the expectations; `seek` sets one; a group
+ * rebalance forgets the partitions it moves (a new owner starts where the committed offset says).
  */
 export class Expectation {
   constructor(
@@ -61,6 +62,12 @@ export class ConsumerOrder {
 
   forget(process: string): void {
     this.byProcess.delete(process);
+  }
+
+  /** A partition the consumer gained or gave up (a group rebalance): its next read sets a new expectation. */
+  forgetPartition(process: string, partitionId: number): void {
+    const expectations = this.byProcess.get(process);
+    if (expectations !== undefined) expectations[partitionId] = undefined;
   }
 
   seek(process: string, partitionId: number, offset: number | null, index: number, time: number): void {

@@ -8,6 +8,7 @@ import { explainLeaderFailure, explainUncleanOrPowerLoss, type Explanation, type
 import type { PartitionState, RuleSet, SendRecord } from "./records.js";
 import { RootCauses } from "./root-causes.js";
 import type { CheckerState } from "./state.js";
+import type { GroupJudging } from "./groups/group-judging.js";
 
 export interface LossCounts {
   written: number;
@@ -44,6 +45,8 @@ export class Judging {
   readonly evidence: RuleEvidence[];
   /** Records read by non-final polls, with final reads to judge them against (D6). */
   readBeforeFinal = 0;
+  /** The consumer-group judges' model and evidence (null without group consumers). */
+  groups: GroupJudging | null = null;
   /** Per partition id: when a fault or leader change last began (-1 none), computed once. */
   private readonly lastDisturbance: number[];
   private readonly offsetCache = new Map<number, number[]>();

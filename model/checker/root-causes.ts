@@ -35,6 +35,21 @@ const rankOfKind: Readonly<Record<AnomalyKind, number>> = {
   "key-reorder": 10,
   "poll-skip": 11,
   "nonmonotonic-poll": 11,
+  // Consumer groups (checker/groups/): the coordinator's and committers' defects first, since what a
+  // group then reads, stores and processes follows from them; processing last.
+  "cross-group-interference": 12,
+  "stale-commit-accepted": 13,
+  "commit-not-next-offset": 13,
+  "failed-commit-applied": 13,
+  "split-ownership": 14,
+  "unowned-partition": 15,
+  // After C1 and C2: an assignment handing a partition out twice, or to nobody, is their root cause.
+  "assignor-contract": 16,
+  "wrong-resume-offset": 16,
+  "reset-violation": 16,
+  "offset-regression": 17,
+  "skipped-record": 18,
+  "duplicate-processing": 18,
 };
 
 export function rankOf(kind: AnomalyKind): number {

@@ -10,6 +10,7 @@ import type {
   HistoryEvent,
   PollValue,
   ReadRecord,
+  RebalanceValue,
   SeekValue,
   SendValue,
 } from "../history/event.js";
@@ -22,6 +23,7 @@ import { partitionForKey } from "../partitioner/murmur2.js";
 import { AnomalyLog } from "./anomaly-log.js";
 import { ConsumerOrder } from "./consumer-order.js";
 import { FaultTimeline } from "./fault-timeline.js";
+import { GroupLog } from "./groups/group-log.js";
 import { Placement, PartitionState, SendStatus, SendTable, TopicState, isPromised, offsetCode, phantomCode, sendIdOfCode, type OffsetObservation, type RuleSet, type SendRecord } from "./records.js";
 
 export interface Inconsistency {
@@ -99,6 +101,8 @@ export class CheckerState {
   private readonly ruleSetsByProcess = new Map<string, (RuleSet | undefined)[]>();
   readonly faults: FaultTimeline;
   readonly consumers: ConsumerOrder;
+  /** The consumer-group rules' material; null without group consumers (producer-only histories pay nothing). */
+  readonly groups: GroupLog | null;
   readonly anomalies = new AnomalyLog();
   readonly inconsistencies: Inconsistency[] = [];
   readonly phantomCandidates: PhantomCandidate[] = [];
@@ -134,6 +138,7 @@ export class CheckerState {
     });
     this.faults = new FaultTimeline(header.brokers, partitionCount, file);
     this.consumers = new ConsumerOrder(partitionCount);
+    this.groups = GroupLog.of(header);
     // The pairing numbered every send (client send invocations, in order): ids are those numbers.
     this.table = new SendTable(pairing.invokeOfSend, pairing.sendByPayload.payloads, history.events, this.ruleSets);
   }
@@ -220,9 +225,14 @@ export class CheckerState {
     const process = event.process;
     if (process === nemesisProcess) {
       this.faults.recordNemesis(event, this.eventAt(invokeIndex));
+      if (this.groups !== null) this.groups.onNemesis(event, this.eventAt(invokeIndex));
       return;
     }
     if (process === observerProcess) {
+      if (event.f !== "leader-elected") {
+        this.groups?.onObserver(event);
+        return;
+      }
       const value = event.value as { topic: string; partition: number };
       this.faults.recordElection(event, this.partitionId(value.topic, value.partition));
       return;
@@ -238,11 +248,25 @@ export class CheckerState {
           if (this.isFinal(event, -1)) this.hasFinalReads = true;
         } else if (event.type === "ok") {
           this.onPoll(event, this.isFinal(event, invokeIndex));
+          if (this.groups !== null) this.groups.note(event);
         }
         return;
-      case "assign":
+      case "assigned":
+      case "revoked":
+      case "lost":
+        this.onRebalance(event);
+        return;
+      case "process":
+      case "commit":
+        this.groups?.note(event);
+        return;
       case "subscribe":
+      case "close":
       case "unsubscribe":
+        this.groups?.note(event);
+        if (event.type !== "invoke") this.consumers.forget(process);
+        return;
+      case "assign":
       case "crash-client":
         // A new assignment (or an unknown one) makes the next position unknowable from the history.
         if (event.type !== "invoke") this.consumers.forget(process);
@@ -263,6 +287,23 @@ export class CheckerState {
         // commit, txn-*, ...: extension points for the T*/C* checkers.
         return;
     }
+  }
+
+  /**
+   * A rebalance listener call. O1: a member's position for a partition it gains restarts at its first
+   * poll of it (the committed offset, or auto.offset.reset), so the expectation is forgotten for what it
+   * gains or gives up; an eager `assigned` replaces the whole assignment (everything was revoked first).
+   */
+  private onRebalance(event: HistoryEvent): void {
+    const groups = this.groups;
+    if (groups === null) return;
+    groups.note(event);
+    const process = event.process;
+    if (event.f === "assigned" && groups.memberOf(process)?.cooperative !== true) {
+      this.consumers.forget(process);
+      return;
+    }
+    for (const entry of (event.value as RebalanceValue).partitions) this.consumers.forgetPartition(process, this.partitionId(entry.topic, entry.partition));
   }
 
   private eventAt(index: number): HistoryEvent | undefined {

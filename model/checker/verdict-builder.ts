@@ -2,7 +2,8 @@
  * Turns the anomaly log, the evidence and the configuration into the Verdict contract, per guarantee:
  * `violated` if one of its own anomalies is not allowed; `not-promised` if no configuration in the
  * history promises it; `holds` if promised and its rule was applied to something; `inconclusive` if
- * promised and it was not; `not-checked` for the families still to come. O4 is a non-promise.
+ * promised and it was not; `not-checked` for the families still to come. O4 is a non-promise. The group
+ * guarantees (C*) are promised by the header's group consumers and judged on the group rules' evidence.
  */
 import type { GuaranteeId, GuaranteeVerdict, ImpliedCount, Verdict, VerdictOutcome } from "../verdict.js";
 import { guaranteeCatalogue } from "../catalogue.js";
@@ -12,6 +13,7 @@ import type { CheckerState } from "./state.js";
 import type { Judging } from "./judging.js";
 import type { ExtensionPromise } from "./extension.js";
 import { evidenceFor } from "./evidence.js";
+import { groupEvidenceFor, groupGuarantees, groupPromises } from "./groups/group-verdict.js";
 
 /** Guarantees about reads and the log itself: promised by every configuration. */
 const everyConfiguration = new Set<GuaranteeId>(["D6", "D9", "O1"]);
@@ -65,6 +67,7 @@ function impliedOf(judging: Judging, id: GuaranteeId): ImpliedCount[] {
 export function buildVerdict(judging: Judging, extended: ReadonlyMap<GuaranteeId, ExtensionPromise> = new Map()): Verdict {
   const state = judging.state;
   const configured = configuredPromises(state);
+  const grouped = groupPromises(state.history.header);
   const guarantees: GuaranteeVerdict[] = guaranteeCatalogue.map((entry) => {
     const log = state.anomalies.of(entry.id);
     const counts: Record<string, number> = { violations: log.violations, allowed: log.allowed };
@@ -74,11 +77,20 @@ export function buildVerdict(judging: Judging, extended: ReadonlyMap<GuaranteeId
     const extension = extended.get(entry.id);
     if (extension !== undefined) {
       counts.promisedRecords = extension.promisedRecords;
-      const status = log.violations > 0 ? "violated" : extension.promisedRecords > 0 ? "holds" : "not-promised";
-      return { id: entry.id, status, reason: extension.reason, anomalies: [...log.kept], counts, evidence: `${extension.promisedRecords} records under a promising configuration`, implied };
+      counts.evidence = extension.evidence.count;
+      const status = log.violations > 0 ? "violated" : extension.promisedRecords === 0 ? "not-promised" : extension.evidence.count > 0 ? "holds" : "inconclusive";
+      return { id: entry.id, status, reason: extension.reason, anomalies: [...log.kept], counts, evidence: extension.evidence.text, implied };
     }
     if (!entry.checked) {
       return { id: entry.id, status: "not-checked", reason: `${entry.family} guarantees are not judged yet`, anomalies: [], counts: {}, evidence: "", implied: [] };
+    }
+    if (groupGuarantees.has(entry.id)) {
+      const promise = grouped.get(entry.id) ?? { promised: false, reason: "", consumers: 0 };
+      const evidence = groupEvidenceFor(judging, entry.id);
+      counts.evidence = evidence.count;
+      counts.promisedConsumers = promise.consumers;
+      const status = log.violations > 0 ? "violated" : !promise.promised ? "not-promised" : evidence.count > 0 ? "holds" : "inconclusive";
+      return { id: entry.id, status, reason: promise.reason, anomalies: [...log.kept], counts, evidence: evidence.text, implied };
     }
     if (entry.id === "O4") return { id: entry.id, status: "not-promised", reason: o4Reason, anomalies: [], counts, evidence: "nothing to check: no order across partitions is promised", implied: [] };
     const universal = everyConfiguration.has(entry.id);

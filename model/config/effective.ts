@@ -3,7 +3,7 @@
  * the producer's implicit idempotence rule (on by default since Kafka 3.0, silently off when the user
  * left it unset and chose acks other than all, retries=0 or more than 5 requests in flight).
  */
-import type { ConfigMap, ConfigValue } from "../history/event.js";
+import type { CommitMode, ConfigMap, ConfigValue } from "../history/event.js";
 import { defaults, longMax, topicKeyBrokerDefault } from "./keys.js";
 import { validateConfiguration } from "./validate.js";
 
@@ -34,6 +34,8 @@ export interface EffectiveConsumer {
   readonly autoCommit: boolean;
   readonly isolationLevel: string;
   readonly autoOffsetReset: string;
+  /** A group consumer's commit mode (the header's); `auto` when unsaid and auto commit is on; null otherwise. */
+  readonly commitMode: CommitMode | null;
 }
 
 function pick(config: Readonly<Record<string, ConfigValue>>, key: string, fallback: ConfigValue | null | undefined): ConfigValue | null {
@@ -84,12 +86,15 @@ export function effectiveTopic(
   };
 }
 
-export function effectiveConsumer(config: ConfigMap, where = "consumer"): EffectiveConsumer {
+export function effectiveConsumer(config: ConfigMap, where = "consumer", commitMode?: CommitMode): EffectiveConsumer {
   const normalised = validateConfiguration("consumer", config, where);
   const groupId = normalised["group.id"];
+  const autoCommit = pick(normalised, "enable.auto.commit", defaults.consumer["enable.auto.commit"]) === true;
+  const grouped = typeof groupId === "string";
   return {
-    groupId: typeof groupId === "string" ? groupId : null,
-    autoCommit: pick(normalised, "enable.auto.commit", defaults.consumer["enable.auto.commit"]) === true,
+    groupId: grouped ? groupId : null,
+    autoCommit,
+    commitMode: commitMode ?? (grouped && autoCommit ? "auto" : null),
     isolationLevel: String(pick(normalised, "isolation.level", defaults.consumer["isolation.level"])),
     autoOffsetReset: String(pick(normalised, "auto.offset.reset", defaults.consumer["auto.offset.reset"])),
   };

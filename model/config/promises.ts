@@ -4,7 +4,7 @@
  * judged by ITS producer's, topic's and broker's configuration. model/README.md's table is tested
  * against this function.
  */
-import type { ConfigMap } from "../history/event.js";
+import type { CommitMode, ConfigMap } from "../history/event.js";
 import type { GuaranteeId } from "../verdict.js";
 import { guaranteeCatalogue } from "../catalogue.js";
 import { effectiveConsumer, effectiveProducer, effectiveTopic, type EffectiveConsumer, type EffectiveProducer, type EffectiveTopic } from "./effective.js";
@@ -15,6 +15,8 @@ export interface GuaranteeConfiguration {
   readonly topic: { readonly partitions: number; readonly replicationFactor: number; readonly config: ConfigMap };
   readonly producer?: ConfigMap;
   readonly consumer?: ConfigMap;
+  /** The consumer's commit mode (a group consumer's header `commitMode`). */
+  readonly commitMode?: CommitMode;
 }
 
 export interface PromiseEntry {
@@ -68,22 +70,57 @@ export function promiseTable(producer: EffectiveProducer, topic: EffectiveTopic,
   for (const id of ["T1", "T2", "T3", "T4", "T5", "T6"] as const) {
     table.set(id, transactional ? yes(`transactional.id=${producer.transactionalId}`) : no("no transactional.id"));
   }
-  const grouped = consumer !== null && consumer.groupId !== null;
-  for (const id of ["C1", "C2", "C3", "C6", "C7", "C8"] as const) {
-    table.set(id, grouped ? yes(`group.id=${consumer.groupId}`) : no("no consumer group"));
-  }
-  table.set("C4", grouped && !consumer.autoCommit ? yes("manual commits: processing order decides at-least/at-most once") : no(grouped ? "enable.auto.commit=true" : "no consumer group"));
-  table.set("C5", grouped && consumer.autoCommit ? yes("enable.auto.commit=true: records may be skipped or repeated across crashes") : no(grouped ? "enable.auto.commit=false" : "no consumer group"));
+  for (const [id, promise] of groupPromiseTable(consumer)) table.set(id, promise);
   table.set("L1", topic.cleanupPolicy.includes("delete") ? yes(`cleanup.policy=${topic.cleanupPolicy}`) : no(`cleanup.policy=${topic.cleanupPolicy}`));
   table.set("L2", topic.cleanupPolicy.includes("compact") ? yes(`cleanup.policy=${topic.cleanupPolicy}`) : no(`cleanup.policy=${topic.cleanupPolicy}`));
   table.set("L3", yes("partitions can be added, never removed"));
   return table;
 }
 
+/**
+ * C1-C8 for one consumer: the group rules are promised to every group member; processing (C4) and
+ * regression (C6) depend on its commit mode (event.ts), auto commit's bounds (C5) on auto commit.
+ */
+export function groupPromiseTable(consumer: EffectiveConsumer | null): ReadonlyMap<GuaranteeId, GuaranteePromise> {
+  const table = new Map<GuaranteeId, GuaranteePromise>();
+  if (consumer === null || consumer.groupId === null) {
+    for (const id of ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8"] as const) table.set(id, no("no consumer group"));
+    return table;
+  }
+  const group = `group.id=${consumer.groupId}`;
+  table.set("C1", yes(`${group}: one owner per partition in each generation`));
+  table.set("C2", yes(`${group}: every subscribed partition has an owner after a rebalance`));
+  table.set("C3", yes(`${group}: a new owner resumes at the committed offset, else auto.offset.reset=${consumer.autoOffsetReset}`));
+  table.set("C7", yes(`${group}: its committed offsets are its own`));
+  table.set("C8", yes(`${group}: the assignor's documented assignment`));
+  const mode = consumer.commitMode;
+  const modeWords = `commitMode=${mode ?? "unknown"}`;
+  switch (mode) {
+    case "sync-after-processing":
+    case "async-after-processing":
+      table.set("C4", yes(`${modeWords}: commits follow processing, so no record is skipped (at-least-once processing)`));
+      break;
+    case "sync-before-processing":
+      table.set("C4", yes(`${modeWords}: processing follows a successful commit, so no record is processed twice (at-most-once processing)`));
+      break;
+    case "auto":
+      table.set("C4", no(`${modeWords}: enable.auto.commit commits positions, not processing; C5 bounds its skips and repeats`));
+      break;
+    default:
+      table.set("C4", no(`${modeWords}: no commit follows or precedes processing`));
+  }
+  table.set("C5", mode === "auto" ? yes("enable.auto.commit=true: records are skipped or repeated only where an automatic commit explains it") : no(`${modeWords}: no automatic commits`));
+  if (mode === "sync-after-processing" || mode === "sync-before-processing") table.set("C6", yes(`${modeWords}: synchronous commits never move the committed offset backwards`));
+  else if (mode === "async-after-processing") table.set("C6", no(`${modeWords}: commitAsync is not retried in order, a late commit may move the offset back (the 1-2-3 example; allowed when explained)`));
+  else if (mode === "auto") table.set("C6", no(`${modeWords}: automatic commits are asynchronous and may land out of order`));
+  else table.set("C6", no(`${modeWords}: nothing is committed`));
+  return table;
+}
+
 export function promises(configuration: GuaranteeConfiguration): Promises {
   const producer = effectiveProducer(configuration.producer ?? {});
   const topic = effectiveTopic(configuration.topic, configuration.broker ?? {});
-  const consumer = configuration.consumer === undefined ? null : effectiveConsumer(configuration.consumer);
+  const consumer = configuration.consumer === undefined ? null : effectiveConsumer(configuration.consumer, "consumer", configuration.commitMode);
   const table = promiseTable(producer, topic, consumer);
   const promised: PromiseEntry[] = [];
   const notPromised: PromiseEntry[] = [];

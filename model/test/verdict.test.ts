@@ -40,7 +40,10 @@ describe("verdict", () => {
     const table = formatVerdictTable(checkHistory(builder.build()));
     expect(table).toMatch(/^D2 +\| at-least-once +\| VIOLATED +\| 1 /m);
     // The families not judged yet take one line, not a row each.
-    expect(table).toContain("not checked: T1-T6, C1-C8, L1-L3");
+    expect(table).toContain("not checked: T1-T6, L1-L3");
+    // A family no client belongs to (no consumer group) takes one line too.
+    expect(table).toContain("not promised: C1-C8 (no consumer group in the history)");
+    expect(table).not.toMatch(/^C1 /m);
     expect(table).not.toMatch(/^T1 /m);
     expect(table).toMatch(/\[VIOLATION\] unseen: 'a'/);
     expect(table).toMatch(/verdict: VIOLATED: a promised guarantee is broken$/);
@@ -55,7 +58,7 @@ describe("verdict", () => {
           state.anomalies.add({ kind: "inconsistent-offsets", guarantee: "L3", message: "partitions went down", records: [], events: [event.index], allowed: false });
         }
       },
-      finish: () => new Map([["L3", { promisedRecords: 1, reason: "partitions can only grow" }]]),
+      finish: () => new Map([["L3", { promisedRecords: 1, reason: "partitions can only grow", evidence: { count: 1, text: "1 partition count compared" } }]]),
     };
     const quiet = setup();
     expect(statusOf(checkHistory(quiet.build(), { extensions: [extension] }), "L3")).toBe("holds");
