@@ -3,7 +3,7 @@ import type fc from "fast-check";
 import type { FaultKind } from "../fault.js";
 import type { Scenario } from "../scenario.js";
 import { scenarioArbitrary } from "./scenario.js";
-import { defaultEpisodeKinds } from "./faults.js";
+import { defaultEpisodeKinds, faultKindsOfGroupEpisode, groupEpisodeKinds, type GroupEpisodeKind } from "./faults.js";
 import { producerPresetArbitrary } from "./config-space.js";
 import { configurationPresets, presetProducerConfigs, type ConfigurationPreset } from "../presets/index.js";
 
@@ -19,6 +19,8 @@ export interface PresetArbitraryOptions {
   readonly supportedFaults?: ReadonlySet<FaultKind>;
   /** Whether the target cuts one client's link alone (Target.singleClientLinks). */
   readonly singleClientLinks?: boolean;
+  /** Group episodes for a group preset (default: every group episode the target supports). */
+  readonly groupFaultKinds?: readonly GroupEpisodeKind[];
 }
 
 export function presetByName(name: string): ConfigurationPreset {
@@ -30,17 +32,22 @@ export function presetByName(name: string): ConfigurationPreset {
 export function presetScenarioArbitrary(preset: ConfigurationPreset, options: PresetArbitraryOptions = {}): fc.Arbitrary<Scenario> {
   const configs = presetProducerConfigs(preset);
   const named = Object.fromEntries(configs.map((config, index) => [String(index), config]));
-  const kinds = (options.faultKinds ?? defaultEpisodeKinds).filter((kind) => options.supportedFaults === undefined || options.supportedFaults.has(kind));
+  const supported = (kind: FaultKind): boolean => options.supportedFaults === undefined || options.supportedFaults.has(kind);
+  const kinds = (options.faultKinds ?? defaultEpisodeKinds).filter(supported);
+  const group = preset.group;
+  const groupKinds = (options.groupFaultKinds ?? groupEpisodeKinds).filter((kind) => faultKindsOfGroupEpisode[kind].every(supported));
   return scenarioArbitrary({
     name: options.name ?? preset.name,
     cluster: preset.cluster,
     topic: preset.topic,
     producerConfig: producerPresetArbitrary(named, Object.keys(named)),
     maxProducers: options.maxProducers ?? 3,
-    maxConsumers: options.consumers ?? 1,
+    // A group preset's consumers are its members (and the second group's one); they poll often, as real loops do.
+    maxConsumers: options.consumers ?? (group === undefined ? 1 : group.members + (group.otherGroup ? 1 : 0)),
     keys: 3,
-    maxOperations: options.maxOperations ?? 25,
-    pollWeight: options.pollWeight ?? 1,
+    maxOperations: options.maxOperations ?? (group === undefined ? 25 : 40),
+    pollWeight: options.pollWeight ?? (group === undefined ? 1 : 4),
+    ...(group === undefined ? {} : { group, groupFaultKinds: groupKinds }),
     intensity: options.intensity ?? 0.5,
     faultKinds: kinds,
     ...(options.singleClientLinks === undefined ? {} : { singleClientLinks: options.singleClientLinks }),

@@ -6,6 +6,9 @@
  */
 import fc from "fast-check";
 import type { ConfigMap } from "../../model/index.js";
+import type { GroupPreset } from "../presets/groups.js";
+import { groupIds } from "../presets/groups.js";
+import type { GroupEpisodeKind } from "./faults.js";
 import type { FaultKind } from "../fault.js";
 import type { ClientSpec, ClusterSpec, Scenario, Step, TopicSpec } from "../scenario.js";
 import { episodeArbitrary, episodeFaults } from "./faults.js";
@@ -33,7 +36,14 @@ export interface ScenarioArbitraryOptions {
   /** Whether the target can cut one client's link alone (default true: the engine can). */
   readonly singleClientLinks?: boolean;
   readonly quietMs?: number;
+  /** Group consumers instead of manually assigned ones (see chaos/presets/groups.ts). */
+  readonly group?: GroupPreset;
+  /** Group episode kinds to draw when `group` is set. */
+  readonly groupFaultKinds?: readonly GroupEpisodeKind[];
 }
+
+/** The drained group's budget after the quiet phase (Scenario.finale.groupDrainMs). */
+export const defaultGroupDrainMs = 20_000;
 
 /** The drawn parts of a scenario, before assembly. Kept so tests can look at what was shrunk. */
 export interface ScenarioParts {
@@ -54,6 +64,7 @@ export interface BuildOptions {
   readonly maxEpisodes: number;
   /** Whether one client's link may be cut alone (default true). */
   readonly singleClientLinks?: boolean;
+  readonly group?: GroupPreset;
 }
 
 const defaultConsumerConfig: ConfigMap = { "isolation.level": "read_uncommitted", "enable.auto.commit": false, "auto.offset.reset": "earliest" };
@@ -62,22 +73,32 @@ export function buildScenario(parts: ScenarioParts, options: BuildOptions): Scen
   if (parts.producers.length === 0) throw new RangeError("a scenario needs at least one producer");
   const topic = options.topic;
   const producers: ClientSpec[] = parts.producers.map((config, index) => ({ id: `producer-${index}`, role: "producer", config }));
-  const consumers: ClientSpec[] = Array.from({ length: parts.consumers }, (_, index) => ({
-    id: `consumer-${index}`,
-    role: "consumer",
-    config: options.consumerConfig,
-  }));
+  const group = options.group;
+  const consumers: ClientSpec[] = group === undefined ? manualConsumers(parts.consumers, options.consumerConfig) : groupConsumers(parts.consumers, group);
   const clients = [...producers, ...consumers];
   const everyPartition = Array.from({ length: topic.partitions }, (_, partition) => ({ topic: topic.name, partition }));
 
   const timed: Step[] = [];
-  for (const consumer of consumers) {
+  consumers.forEach((consumer, index) => {
+    if (group !== undefined) {
+      // Members join one after another, so the group rebalances as it grows.
+      timed.push({ at: index * 300, op: "subscribe", client: consumer.id, topics: [topic.name] });
+      return;
+    }
     timed.push({ at: 0, op: "assign", client: consumer.id, partitions: everyPartition });
     for (const partition of everyPartition) timed.push({ at: 0, op: "seek", client: consumer.id, topic: topic.name, partition: partition.partition, offset: 0 });
-  }
+  });
 
   // Operations get consecutive times from their gaps; sends get unique values from a per-producer counter.
-  const context = { brokers: options.cluster.brokers, partitions: topic.partitions, topic: topic.name, clients: clients.map((client) => client.id), singleClientLinks: options.singleClientLinks ?? true };
+  const context = {
+    brokers: options.cluster.brokers,
+    partitions: topic.partitions,
+    topic: topic.name,
+    clients: clients.map((client) => client.id),
+    singleClientLinks: options.singleClientLinks ?? true,
+    groupConsumers: group === undefined ? [] : consumers.map((consumer) => consumer.id),
+    groups: [...new Set(consumers.map((consumer) => String(consumer.config["group.id"] ?? "")).filter((id) => id.length > 0))],
+  };
   const sequence = new Map<string, number>();
   let episodes = 0;
   let now = 0;
@@ -91,8 +112,10 @@ export function buildScenario(parts: ScenarioParts, options: BuildOptions): Scen
       sequence.set(producer.id, count + 1);
       timed.push({ at: now, op: "send", client: producer.id, topic: topic.name, key: `k${action.key}`, value: `${producer.id}/${count}` });
     } else if (action.type === "poll") {
-      const consumer = consumers[action.consumer % Math.max(1, consumers.length)];
-      if (consumer !== undefined) timed.push({ at: now, op: "poll", client: consumer.id });
+      const index = action.consumer % Math.max(1, consumers.length);
+      const consumer = consumers[index];
+      // A group consumer polls only after it subscribed (at index * 300 ms).
+      if (consumer !== undefined) timed.push({ at: group === undefined ? now : Math.max(now, index * 300), op: "poll", client: consumer.id });
     } else {
       const faults = episodes < options.maxEpisodes ? episodeFaults(action.episode.shape, context) : null;
       if (faults === null) continue;
@@ -111,19 +134,39 @@ export function buildScenario(parts: ScenarioParts, options: BuildOptions): Scen
     topics: [topic],
     clients,
     steps,
-    finale: { quietMs: options.quietMs },
+    finale: group === undefined || consumers.length === 0 ? { quietMs: options.quietMs } : { quietMs: options.quietMs, groupDrainMs: defaultGroupDrainMs },
   };
+}
+
+function manualConsumers(count: number, config: ConfigMap): ClientSpec[] {
+  return Array.from({ length: count }, (_, index) => ({ id: `consumer-${index}`, role: "consumer", config }));
+}
+
+/** Members of the main group, and (the preset's otherGroup) the last consumer in a second group. */
+function groupConsumers(count: number, group: GroupPreset): ClientSpec[] {
+  return Array.from({ length: count }, (_, index): ClientSpec => {
+    const other = group.otherGroup && count > 1 && index === count - 1;
+    return {
+      id: `consumer-${index}`,
+      role: "consumer",
+      config: { ...group.consumer, "group.id": other ? groupIds.other : groupIds.main },
+      commitMode: group.commitMode,
+      processingMs: group.processingMs,
+    };
+  });
 }
 
 export function scenarioPartsArbitrary(options: ScenarioArbitraryOptions): fc.Arbitrary<ScenarioParts> {
   const maxConsumers = options.maxConsumers ?? 1;
   const intensity = options.intensity ?? 0.5;
-  const episode = episodeArbitrary({ intensity, ...(options.faultKinds === undefined ? {} : { kinds: options.faultKinds }) });
+  const groupKinds = options.group === undefined ? [] : (options.groupFaultKinds ?? []);
+  const episode = episodeArbitrary({ intensity, groupKinds, ...(options.faultKinds === undefined ? {} : { kinds: options.faultKinds }) });
   return fc.record({
     // The seed only picks latencies: shrinking it toward 0 makes nothing simpler and costs many runs.
     seed: fc.noShrink(fc.nat({ max: 0xffff_ffff })),
     producers: fc.array(options.producerConfig, { minLength: 1, maxLength: options.maxProducers ?? 3 }),
-    consumers: fc.nat({ max: maxConsumers }),
+    // A group scenario has at least one member: a group without consumers judges nothing.
+    consumers: options.group === undefined ? fc.nat({ max: maxConsumers }) : fc.integer({ min: 1, max: Math.max(1, maxConsumers) }),
     operations: workloadArbitrary({
       maxOperations: options.maxOperations ?? 40,
       keys: options.keys ?? 3,
@@ -144,6 +187,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions): fc.Arbitra
     quietMs: options.quietMs ?? 40_000,
     maxEpisodes: intensityBounds(options.intensity ?? 0.5).maxEpisodes,
     singleClientLinks: options.singleClientLinks ?? true,
+    ...(options.group === undefined ? {} : { group: options.group }),
   };
   return scenarioPartsArbitrary(options).map((parts) => buildScenario(parts, build));
 }

@@ -16,7 +16,9 @@ export function promisePresets(): PromisePreset[] {
     const producers = presetProducerConfigs(preset);
     producers.forEach((producer, index) => {
       const name = producers.length === 1 ? preset.name : `${preset.name} (${preset.producers[index] ?? index})`;
-      columns.push({ name, configuration: { kafkaVersion: preset.cluster.kafkaVersion, broker: preset.cluster.broker, topic: preset.topic, producer } });
+      // A group preset's consumers decide the C rows: their configuration and commit mode.
+      const group = preset.group === undefined ? {} : { consumer: { ...preset.group.consumer, "group.id": "group-a" }, commitMode: preset.group.commitMode };
+      columns.push({ name, configuration: { kafkaVersion: preset.cluster.kafkaVersion, broker: preset.cluster.broker, topic: preset.topic, producer, ...group } });
     });
   }
   return columns;
