@@ -9,7 +9,7 @@ import type { Scenario, Step } from "./scenario.js";
 import type { ScenarioProblem } from "./problem.js";
 import { clusterNodes } from "./nodes.js";
 import { nodesNamedBy } from "./describe-fault.js";
-import { finalReaderProcess, nemesisProcess, observerProcess } from "../model/index.js";
+import { commitModes, finalReaderProcess, nemesisProcess, observerProcess } from "../model/index.js";
 
 /** Bounds keep one scenario cheap enough to shrink; anything larger is a mistake, not a workload. */
 export const scenarioBounds = {
@@ -36,7 +36,12 @@ interface Declared {
   readonly partitionsByTopic: ReadonlyMap<string, number>;
   readonly roles: ReadonlyMap<string, "producer" | "consumer">;
   readonly nodes: ReadonlySet<string>;
+  /** Consumers with group.id: they subscribe, and kill/pause/resume/restart may name them. */
+  readonly groupConsumers: ReadonlySet<string>;
 }
+
+/** Faults on a process: of a group consumer they crash, freeze, wake and restart it (chaos/fault.ts). */
+const processFaults: ReadonlySet<string> = new Set(["kill", "pause", "resume", "restart"]);
 
 export interface TargetAbilities {
   /** Whether `one-way`, `bridge` and `split` may name a client (see Target.singleClientLinks). */
@@ -51,9 +56,12 @@ export function validateScenarioShape(scenario: Scenario, supportedFaults: Reado
   if (typeof scenario.name !== "string" || scenario.name.length === 0) problem("name", scenario.name, "a non-empty string");
   if (!isInteger(scenario.seed, 0, 0xffff_ffff)) problem("seed", scenario.seed, "an integer in 0..4294967295");
   validateCluster(scenario, problem);
-  const declared: Declared = { partitionsByTopic: validateTopics(scenario, problem), roles: validateClients(scenario, problem), nodes: new Set(clusterNodes(scenario.cluster)) };
+  const groupConsumers = new Set(scenario.clients.filter((client) => client.role === "consumer" && client.config["group.id"] !== undefined).map((client) => client.id));
+  const declared: Declared = { partitionsByTopic: validateTopics(scenario, problem), roles: validateClients(scenario, problem), nodes: new Set(clusterNodes(scenario.cluster)), groupConsumers };
   validateSteps(scenario, declared, supportedFaults, abilities, problem);
   if (!isInteger(scenario.finale.quietMs, 0, scenarioBounds.quietMs)) problem("finale.quietMs", scenario.finale.quietMs, `an integer number of ms in 0..${scenarioBounds.quietMs}`);
+  const drain = scenario.finale.groupDrainMs;
+  if (drain !== undefined && !isInteger(drain, 0, scenarioBounds.quietMs)) problem("finale.groupDrainMs", drain, `an integer number of ms in 0..${scenarioBounds.quietMs}`);
   return problems;
 }
 
@@ -86,6 +94,11 @@ function validateClients(scenario: Scenario, problem: Problem): Map<string, "pro
     else if (reservedProcesses.includes(client.id) || client.id.startsWith("broker-") || client.id.startsWith("controller-")) problem(`clients[${index}].id`, client.id, `an id other than ${reservedProcesses.join(", ")}, broker-*, controller-*`);
     else if (roles.has(client.id)) problem(`clients[${index}].id`, client.id, "an id no other client has");
     if (client.role !== "producer" && client.role !== "consumer") problem(`clients[${index}].role`, client.role, '"producer" or "consumer"');
+    const grouped = client.role === "consumer" && client.config["group.id"] !== undefined;
+    // A group consumer without one is the target's to refuse (a target that runs groups needs it).
+    if (grouped && client.commitMode !== undefined && !commitModes.includes(client.commitMode)) problem(`clients[${index}].commitMode`, client.commitMode, `one of ${commitModes.join(", ")}`);
+    if (!grouped && client.commitMode !== undefined) problem(`clients[${index}].commitMode`, client.commitMode, "no commitMode (only a consumer with group.id commits)");
+    if (client.processingMs !== undefined && (!grouped || !isInteger(client.processingMs, 0, scenarioBounds.stepTimeMs))) problem(`clients[${index}].processingMs`, client.processingMs, grouped ? `an integer number of ms in 0..${scenarioBounds.stepTimeMs}` : "no processingMs (only a group consumer processes)");
     roles.set(client.id, client.role);
   });
   return roles;
@@ -128,6 +141,13 @@ function validateSteps(scenario: Scenario, declared: Declared, supportedFaults: 
       case "poll":
         checkClient(index, step.client, "consumer");
         break;
+      case "subscribe":
+        if (!declared.groupConsumers.has(step.client)) problem(`steps[${index}].client`, step.client, declared.groupConsumers.size === 0 ? "no consumer with group.id is declared in clients" : `a group consumer: ${[...declared.groupConsumers].join(", ")}`);
+        if (!Array.isArray(step.topics) || step.topics.length === 0) problem(`steps[${index}].topics`, step.topics, "at least one declared topic");
+        else step.topics.forEach((topic, position) => {
+          if (!partitionsByTopic.has(topic)) problem(`steps[${index}].topics[${position}]`, topic, `a declared topic: ${[...partitionsByTopic.keys()].join(", ")}`);
+        });
+        break;
       case "assign":
         checkClient(index, step.client, "consumer");
         step.partitions.forEach((partition, position) => checkPartition(index, `partitions[${position}].`, partition.topic, partition.partition));
@@ -142,7 +162,7 @@ function validateSteps(scenario: Scenario, declared: Declared, supportedFaults: 
         else validateFault(index, step.fault, declared, abilities, (field, topic, partition) => checkPartition(index, field, topic, partition), problem);
         break;
       default:
-        problem(`steps[${index}].op`, (step as { op: unknown }).op, "send, poll, assign, seek, fault");
+        problem(`steps[${index}].op`, (step as { op: unknown }).op, "send, poll, subscribe, assign, seek, fault");
     }
   });
 }
@@ -161,6 +181,10 @@ function validateFault(index: number, fault: Fault, declared: Declared, abilitie
   } else if ((fault.kind !== "one-way" && fault.kind !== "bridge" && fault.kind !== "split") || !abilities.singleClientLinks) {
     // Only a target that can cut one client's link alone takes a client in these faults.
     const why = abilities.singleClientLinks ? "" : " (this target cuts clients only all at once: use cut-client)";
-    for (const node of nodesNamedBy(fault)) if (roles.has(node)) problem(`steps[${index}].fault`, node, `a cluster node: ${[...nodes].join(", ")}${why}`);
+    for (const node of nodesNamedBy(fault)) {
+      // A process fault may name a group consumer: it crashes, freezes, wakes or restarts it.
+      if (processFaults.has(fault.kind) && declared.groupConsumers.has(node)) continue;
+      if (roles.has(node)) problem(`steps[${index}].fault`, node, `a cluster node${processFaults.has(fault.kind) ? " or a group consumer" : ""}: ${[...nodes, ...(processFaults.has(fault.kind) ? declared.groupConsumers : [])].join(", ")}${why}`);
+    }
   }
 }
