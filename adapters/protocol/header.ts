@@ -28,7 +28,8 @@ export function historyHeader(scenario: Scenario, facts: HeaderFacts): HistoryHe
     };
   });
   const clients: Record<string, ClientDescription> = {};
-  for (const client of scenario.clients) clients[client.id] = { role: client.role, config: client.config };
+  // A group consumer's commit mode goes with it: C4-C6 are judged against it.
+  for (const client of scenario.clients) clients[client.id] = { role: client.role, config: client.config, ...(client.commitMode === undefined ? {} : { commitMode: client.commitMode }) };
   clients[finalReaderProcess] = { role: "reader", config: finalReaderConfig };
   return {
     kind: "kafka-harness-history",
