@@ -8,7 +8,8 @@
  * manual commits go out as kafkajs's OffsetCommit request to the coordinator directly
  * (kafkajs-internals.ts):
  * - sync: retried on retriable errors (the coordinator moved or is loading, the request was lost)
- *   within request.timeout.ms, as commitSync retries within its timeout; a generation or membership
+ *   with a doubling backoff within request.timeout.ms, as commitSync retries within its timeout
+ *   (default.api.timeout.ms, which Kafka's consumer keys here do not include); a generation or membership
  *   error ends it (Java's CommitFailedException / RebalanceInProgressException);
  * - async: one attempt, not awaited by the application, recorded when the answer comes.
  * Automatic commits (mode auto) are kafkajs's own; they are recorded from its COMMIT_OFFSETS event,
@@ -46,8 +47,13 @@ export interface CommitterOptions {
   readonly onOutcome: (offsets: CommitOffsets, outcome: CommitOutcome) => void;
 }
 
-/** Bound on one sync commit's attempts (each also bounded by kafkajs's request timeout). */
-const maximumSyncAttempts = 10;
+/**
+ * Bound on one sync commit's attempts; the deadline (request.timeout.ms) is what ends it in practice:
+ * a dead coordinator refuses fast until the group's coordinator moved, which takes seconds.
+ */
+const maximumSyncAttempts = 100;
+/** Retry backoff doubles up to this (Java's retry.backoff.max.ms default). */
+const maximumBackoffMs = 1000;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -121,6 +127,7 @@ export class Committer {
     // Once an attempt's outcome is unknown, a later refusal no longer proves nothing was stored.
     let unknownEarlier = false;
     let outcome: CommitOutcome = { type: "info", error: "NO_ATTEMPT" };
+    let backoffMs = Math.max(1, this.options.retryBackoffMs);
     for (let attempt = 1; attempt <= attempts; attempt += 1) {
       try {
         const coordinator = this.coordinator ?? (await this.options.findCoordinator());
@@ -134,8 +141,9 @@ export class Committer {
         const definite = commitStoredNothing(name) && !unknownEarlier;
         outcome = definite ? { type: "fail", error: name } : { type: "info", error: name };
         if (!commitStoredNothing(name)) unknownEarlier = true;
-        if (!commitRetriable(name) || !this.options.alive() || performance.now() + this.options.retryBackoffMs >= deadline) break;
-        await sleep(Math.max(1, this.options.retryBackoffMs));
+        if (!commitRetriable(name) || !this.options.alive() || performance.now() + backoffMs >= deadline) break;
+        await sleep(backoffMs);
+        backoffMs = Math.min(maximumBackoffMs, backoffMs * 2);
       }
     }
     if (!this.options.alive()) return outcome;

@@ -41,16 +41,20 @@ export async function drainGroups(clients: readonly GroupConsumerClient[], ends:
     const topics = new Set(members.flatMap((member) => member.subscribedTopics));
     return ends.filter((end) => topics.has(end.topic));
   };
-  const done = (group: string, members: readonly GroupConsumerClient[]): boolean => {
+  const caughtUp = (group: string, members: readonly GroupConsumerClient[]): boolean => {
     const byCommits = members.some((member) => member.settings.commitMode !== "none");
-    return members.every((member) => !member.busy) && progress.caughtUp(group, byCommits, endsOf(members));
+    return progress.caughtUp(group, byCommits, endsOf(members));
   };
+  // Caught up, and no member still in a poll, processing or committing.
+  const done = (group: string, members: readonly GroupConsumerClient[]): boolean => caughtUp(group, members) && members.every((member) => !member.busy);
   const maximumTicks = Math.ceil(boundMs / tickMs) + 1;
   for (let tick = 0; tick < maximumTicks && performance.now() - started < boundMs; tick += 1) {
     let pending = false;
     for (const [group, members] of groups) {
       if (done(group, members)) continue;
       pending = true;
+      // A group that caught up polls no more: its members only finish what they are doing.
+      if (caughtUp(group, members)) continue;
       for (const member of members) if (member.live && !member.busy) member.poll();
     }
     if (!pending) break;

@@ -147,7 +147,9 @@ export class GroupConsumerClient {
     this.sessions += 1;
     const session = new GroupSession({ ...shared, id: spec.id, settings, processingMs: (spec.processingMs ?? 0) * timeScale });
     this.session = session;
-    void session.subscribe(this.topics ?? []);
+    const topics = this.topics ?? [];
+    // After the current step returned: a restart's nemesis event completes before the new process subscribes.
+    queueMicrotask(() => void session.subscribe(topics));
   }
 
   private endSession(end: (session: GroupSession) => void): void {

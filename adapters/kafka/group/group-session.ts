@@ -184,6 +184,8 @@ export class GroupSession {
 
   /** The subscribe step: connect, subscribe (recorded), then kafkajs's run loop joins the group. */
   async subscribe(topics: readonly string[]): Promise<void> {
+    // Crashed before it got to subscribe: a dead process does nothing.
+    if (this.phase === "ended") return;
     if (this.phase !== "new") throw new Error(`${this.options.id}: a session subscribes once (phase ${this.phase})`);
     this.phase = "subscribing";
     const value: SubscribeValue = { group: this.options.settings.group, topics: [...topics] };
