@@ -13,7 +13,8 @@ export { nemesisProcess, observerProcess, finalReaderProcess, nemesisFunctions }
 export { checkHistory, type CheckOptions } from "./checker/check.js";
 export type { CheckerExtension, ExtensionPromise } from "./checker/extension.js";
 export type { CheckerState } from "./checker/state.js";
-export { HistoryBuilder, record, type BuilderSetup, type Acknowledgement } from "./simulate/builder.js";
+export { HistoryBuilder, record, groupConsumer, type BuilderSetup, type Acknowledgement } from "./simulate/builder.js";
+export type { GroupMember, OffsetsByPartition } from "./simulate/group-member.js";
 export { simulateCorrectLog, type CorrectLogStep, type CorrectLogOptions, type SendOutcome } from "./simulate/correct-log.js";
 export { ConfigurationError } from "./config/error.js";
 export { validateConfiguration, validateSetup, validatePartitionChange, type Setup, type SetupTopic, type SetupClient } from "./config/validate.js";

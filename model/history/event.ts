@@ -127,8 +127,20 @@ export interface SeekValue extends TopicPartition {
  *   `sync-before-processing` only after the commit of their positions succeeded.
  * - `commit` (invoke, then ok / fail / info): {@link CommitValue}, offsets = next offset to read.
  *   Automatic commits are recorded too (mode `auto`) when the client reports them.
- * A consumer crash is a nemesis `kill` naming the consumer; its `restart` starts a new session of the
- * same client (a new member unless `group.instance.id` is set).
+ *   Pairing: a completion that carries a value (the invocation's) closes the oldest open commit of that
+ *   process with the same value (asynchronous commits complete in any order); one without a value closes
+ *   the oldest open commit. An automatic commit the client reports only once it completed is a lone
+ *   completion (no invoke) carrying its whole value with mode `auto`.
+ * - `close` (invoke, ok): the consumer left its group cleanly (`unsubscribe` likewise); it is no longer
+ *   a live member until it subscribes again.
+ * A consumer crash is a nemesis `kill` (or `power-loss`, `stop`) naming the consumer; its `restart`
+ * starts a new session of the same client (a new member unless `group.instance.id` is set), which
+ * subscribes again. Between the two it records nothing. `pause` freezes it (it may wake up a zombie).
+ *
+ * Header (validated, bad input otherwise): `clients.<id>.commitMode` only on a consumer with `group.id`,
+ * which must have one; `auto` exactly when its `enable.auto.commit` is true (Kafka's default). Group
+ * events (`subscribe`, `assigned`, `revoked`, `lost`, `process`, `commit`, a poll's `generation`) only
+ * from such a consumer, naming its own `group.id`; generations are integers from -1.
  *
  * The coordinator's own view (process `observer`, type `info`, engine only): `group-generation`
  * ({@link GroupGenerationValue}) when a generation's assignment is complete, and `offset-committed`

@@ -1,16 +1,19 @@
 /**
  * Relations between events: every completion belongs to one earlier invocation of the same process
  * (a send's completion to the open send with the same payload, since a producer may pipeline several
- * sends; other operations first-in first-out), each send payload is unique, and no process's clock
- * goes backwards. Violations are bad input, reported with the line and field, never anomalies.
+ * sends; a commit's to the open commit with the same value, since asynchronous commits complete in any
+ * order; other operations first-in first-out), each send payload is unique, and no process's clock
+ * goes backwards. Lone events: nemesis completions, the rebalance listener's `assigned` / `revoked` /
+ * `lost`, and automatic commits reported only on completion. Violations are bad input, reported with the line and field, never anomalies.
  *
  * The pairer takes events one at a time so the reader can pair while it parses (one pass over a file,
  * while each event is still in the processor's cache); `pairOperations` runs it over a whole history.
  */
-import type { History, HistoryEvent, HistoryHeader, SendValue } from "./event.js";
+import type { CommitValue, History, HistoryEvent, HistoryHeader, SendValue } from "./event.js";
 import { HistoryFormatError, lineOfEvent } from "./format-error.js";
 import { PayloadIndex } from "./payload-index.js";
 import { finalReaderProcess, nemesisProcess, observerProcess } from "./shape.js";
+import { rebalanceFunctions } from "./group-shape.js";
 
 export interface Pairing {
   /** For a completion: the index of its invocation; -1 for invocations and lone nemesis/observer events. */
@@ -258,6 +261,9 @@ export class OperationPairer {
 
   /** Any other completion closes the oldest open invocation of the same function by the same process. */
   private completeOther(event: HistoryEvent, index: number, state: ProcessState): boolean {
+    // The rebalance listener's calls are lone observations of the member (shape.ts: type info).
+    if (rebalanceFunctions.has(event.f)) return true;
+    if (event.f === "commit" && event.value !== undefined) return this.completeCommit(event, index, state);
     const head = state.openOther.get(event.f)?.shift();
     if (head === undefined) {
       // Nemeses may log a fault as a lone completion; a client may not.
@@ -266,6 +272,28 @@ export class OperationPairer {
     }
     this.invokeOf[index] = head;
     return true;
+  }
+
+  /**
+   * A commit completion carrying its value closes the oldest open commit of the same value (the shape
+   * rules checked both values); an automatic commit with no open invocation is a lone completion.
+   */
+  private completeCommit(event: HistoryEvent, index: number, state: ProcessState): boolean {
+    const value = event.value as CommitValue;
+    const key = commitKey(value);
+    const queue = state.openOther.get("commit");
+    if (queue !== undefined) {
+      for (let position = 0; position < queue.length; position++) {
+        const invoke = queue[position] as number;
+        if (commitKey(this.events[invoke]?.value as CommitValue) !== key) continue;
+        queue.splice(position, 1);
+        this.invokeOf[index] = invoke;
+        return true;
+      }
+    }
+    if (value.mode === "auto") return true;
+    const open = queue === undefined || queue.length === 0 ? "no commit is open" : `the open commits (lines ${queue.map(lineOfEvent).join(", ")}) carry other values`;
+    return this.fail(index, "value", `'${event.type}' of 'commit' by '${event.process}' completes no open commit of these offsets: ${open} (a completion carries its invocation's value; only an automatic commit may be a lone completion)`);
   }
 
   /** The pairing of every event added; only for a history found good. */
@@ -281,6 +309,13 @@ export class OperationPairer {
       invokeOfSend,
     };
   }
+}
+
+/** A commit's identity for pairing: who committed what, under which generation. */
+function commitKey(value: CommitValue): string {
+  let key = `${value.mode}\u0000${value.group}\u0000${value.generation}\u0000${value.member}`;
+  for (const entry of value.offsets) key += `\u0000${entry.topic}\u0001${entry.partition}\u0001${entry.offset}`;
+  return key;
 }
 
 /** Remembers a pairing computed while reading, so checkHistory does not pair the history again. */

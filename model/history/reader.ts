@@ -10,6 +10,7 @@ import { validateHeaderConfiguration } from "./header.js";
 import { OperationPairer, rememberPairing } from "./operations.js";
 import { topicPartitionCounts, validateEventShape, validateHeaderShape, type TopicPartitionCounts } from "./shape.js";
 import { markValidated } from "./validate.js";
+import { groupClientsOf, type GroupClients } from "./group-shape.js";
 
 const openBrace = 0x7b;
 const closeBrace = 0x7d;
@@ -31,6 +32,7 @@ export class HistoryReader {
   /** The first blank line not yet known to be trailing (0: none). */
   private pendingBlankLine = 0;
   private topics: TopicPartitionCounts = new Map();
+  private groups: GroupClients = new Map();
   private readonly events: HistoryEvent[] = [];
   private pairer: OperationPairer | null = null;
   /** One context object for every line: field readers only read it when they throw. */
@@ -64,7 +66,7 @@ export class HistoryReader {
     const pairer = this.pairer as OperationPairer;
     const context = this.context;
     context.line = line;
-    const event = validateEventShape(context, this.topics, parseLine(raw, this.file, line), line - 2);
+    const event = validateEventShape(context, this.topics, parseLine(raw, this.file, line), line - 2, this.groups);
     this.events.push(event);
     // A relation problem waits in the pairer: a later line's shape error is reported first.
     pairer.add(event);
@@ -76,6 +78,7 @@ export class HistoryReader {
     this.header = header;
     this.blankHeader = null;
     this.topics = topicPartitionCounts(header);
+    this.groups = groupClientsOf(header);
     this.pairer = new OperationPairer(header, this.events, this.file);
   }
 

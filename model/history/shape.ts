@@ -2,7 +2,8 @@
  * Shape rules for one line of a history: the header, then every event. Each rule throws a
  * HistoryFormatError naming the field, so the checker can assume well-typed events.
  */
-import type { ConfigMap, HistoryEvent, HistoryHeader, TopicDescription, ClientDescription } from "./event.js";
+import { commitModes, type ConfigMap, type HistoryEvent, type HistoryHeader, type TopicDescription, type ClientDescription } from "./event.js";
+import { groupFunctions, observerGroupFunctions, validateGroupEventShape, validateObserverGroupShape, validatePollGeneration, type GroupClients } from "./group-shape.js";
 import {
   arrayAt,
   booleanAt,
@@ -98,8 +99,12 @@ export function validateHeaderShape(context: FieldContext, value: unknown): Hist
   const clients = objectAt(context, header.clients, "clients");
   for (const [id, client] of Object.entries(clients)) {
     const description = objectAt(context, client, `clients.${id}`);
-    oneOfAt(context, description.role, `clients.${id}.role`, clientRoles);
+    const role = oneOfAt(context, description.role, `clients.${id}.role`, clientRoles);
     configMapAt(context, description.config, `clients.${id}.config`);
+    if (description.commitMode !== undefined) {
+      oneOfAt(context, description.commitMode, `clients.${id}.commitMode`, commitModes);
+      if (role !== "consumer") fail(context, `clients.${id}.commitMode`, `a commit mode is for group consumers; ${id} is a ${role}`);
+    }
   }
   if (header.client !== undefined) {
     const client = objectAt(context, header.client, "client");
@@ -161,7 +166,7 @@ function recordLooksValid(topics: TopicPartitionCounts, value: unknown): boolean
   );
 }
 
-function readRecordsAt(context: FieldContext, topics: TopicPartitionCounts, value: unknown): void {
+function readRecordsAt(context: FieldContext, topics: TopicPartitionCounts, value: unknown): JsonObject {
   const poll = objectAt(context, value, "value");
   const records = arrayAt(context, poll.records, "value.records");
   for (let position = 0; position < records.length; position++) {
@@ -174,6 +179,7 @@ function readRecordsAt(context: FieldContext, topics: TopicPartitionCounts, valu
     stringAt(context, record.value, `${field}.value`);
   }
   if (poll.final !== undefined) booleanAt(context, poll.final, "value.final");
+  return poll;
 }
 
 function topicPartitionsAt(context: FieldContext, topics: TopicPartitionCounts, value: unknown): void {
@@ -221,8 +227,13 @@ function endOffsetsAt(context: FieldContext, topics: TopicPartitionCounts, value
   });
 }
 
-/** Validates one event's own fields (not its relation to other events: see operations.ts). */
-export function validateEventShape(context: FieldContext, topics: TopicPartitionCounts, value: unknown, position: number): HistoryEvent {
+const noGroupClients: GroupClients = new Map();
+
+/**
+ * Validates one event's own fields (not its relation to other events: see operations.ts). `groups`:
+ * each consumer's group.id (group-shape.ts's groupClientsOf), for the consumer-group events.
+ */
+export function validateEventShape(context: FieldContext, topics: TopicPartitionCounts, value: unknown, position: number, groups: GroupClients = noGroupClients): HistoryEvent {
   const event = objectAt(context, value, "event");
   if (event.index !== position) {
     fail(context, "index", `expected ${position} (events are numbered from 0 without gaps), got ${JSON.stringify(event.index)}`);
@@ -238,8 +249,9 @@ export function validateEventShape(context: FieldContext, topics: TopicPartition
     nemesisValueAt(context, event.value);
   } else if (process === observerProcess) {
     if (type !== "info") fail(context, "type", `observer events are observations: expected "info", got "${type}"`);
-    oneOfAt(context, f, "f", ["leader-elected"]);
-    electionValueAt(context, topics, event.value);
+    oneOfAt(context, f, "f", ["leader-elected", ...observerGroupFunctions]);
+    if (f === "leader-elected") electionValueAt(context, topics, event.value);
+    else validateObserverGroupShape(context, topics, groups, f, event.value);
   } else if (f === "send") {
     // Kafka appended the record before answering NOT_ENOUGH_REPLICAS_AFTER_APPEND: it is indefinite, never a failure.
     if (type === "fail" && event.error === "NOT_ENOUGH_REPLICAS_AFTER_APPEND") {
@@ -247,8 +259,10 @@ export function validateEventShape(context: FieldContext, topics: TopicPartition
     }
     if (type === "invoke" || type === "ok" || event.value !== undefined) sendValueAt(context, topics, event.value, type);
   } else if (f === "poll") {
-    if (type === "ok") readRecordsAt(context, topics, event.value);
-    else if (event.value !== undefined) {
+    if (type === "ok") {
+      const poll = readRecordsAt(context, topics, event.value);
+      validatePollGeneration(context, groups, process, poll);
+    } else if (event.value !== undefined) {
       const poll = objectAt(context, event.value, "value");
       if (poll.final !== undefined) booleanAt(context, poll.final, "value.final");
     }
@@ -262,6 +276,8 @@ export function validateEventShape(context: FieldContext, topics: TopicPartition
     }
   } else if (f === "end-offsets") {
     if (type === "ok") endOffsetsAt(context, topics, event.value);
+  } else if (groupFunctions.has(f)) {
+    validateGroupEventShape(context, topics, groups, process, type, f, event.value);
   }
   return event as unknown as HistoryEvent;
 }

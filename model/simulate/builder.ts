@@ -4,6 +4,7 @@
  */
 import type {
   ClientDescription,
+  CommitMode,
   ConfigMap,
   EventType,
   History,
@@ -12,6 +13,7 @@ import type {
   ReadRecord,
   TopicDescription,
 } from "../history/event.js";
+import { GroupMember } from "./group-member.js";
 
 export interface BuilderSetup {
   readonly brokers?: readonly number[];
@@ -35,6 +37,8 @@ export class HistoryBuilder {
   time = 0;
   /** The key each payload was sent with, so reads made by helpers carry the right key. */
   private readonly keys = new Map<string, string | null>();
+  /** The payload acknowledged at each "topic/partition/offset", so helpers can read by offset. */
+  private readonly acknowledged = new Map<string, string>();
 
   constructor(setup: BuilderSetup) {
     this.header = {
@@ -53,6 +57,21 @@ export class HistoryBuilder {
   /** The key `value` was sent with (null when keyless or never sent). */
   keyOf(value: string): string | null {
     return this.keys.get(value) ?? null;
+  }
+
+  /** The record acknowledged at an offset (a helper's read of it); throws when none was. */
+  recordAt(topic: string, partition: number, offset: number): ReadRecord {
+    const value = this.acknowledged.get(`${topic}/${partition}/${offset}`);
+    if (value === undefined) throw new Error(`no send was acknowledged at ${topic}-${partition} offset ${offset}`);
+    return { topic, partition, offset, key: this.keyOf(value), value };
+  }
+
+  /**
+   * A group consumer's story (simulate/group-member.ts): subscribe, rebalance calls, polls by offset,
+   * processing, commits, crash, told in the member's words. `member` is the coordinator's member id.
+   */
+  member(process: string, member: string, topic?: string): GroupMember {
+    return new GroupMember(this, process, member, topic);
   }
 
   get length(): number {
@@ -81,6 +100,7 @@ export class HistoryBuilder {
   }
 
   sendOk(process: string, topic: string, key: string | null, value: string, ack: Acknowledgement): number {
+    if (ack.offset !== undefined) this.acknowledged.set(`${topic}/${ack.partition}/${ack.offset}`, value);
     return this.event(process, "ok", "send", { topic, key, value, partition: ack.partition, ...(ack.offset === undefined ? {} : { offset: ack.offset }) });
   }
 
@@ -123,6 +143,16 @@ export class HistoryBuilder {
     return this.event("nemesis", "ok", f, { nodes: hit, ...(cuts === undefined ? {} : { cuts }) });
   }
 
+  /** The coordinator's view of a completed generation (observer `group-generation`). */
+  groupGeneration(group: string, generation: number, protocol: string, members: readonly { member: string; client: string; instance?: string; partitions: readonly { topic: string; partition: number }[] }[]): number {
+    return this.event("observer", "info", "group-generation", { group, generation, protocol, members });
+  }
+
+  /** The coordinator stored a committed offset (observer `offset-committed`). */
+  offsetCommitted(group: string, topic: string, partition: number, offset: number, generation: number, member: string): number {
+    return this.event("observer", "info", "offset-committed", { group, topic, partition, offset, generation, member });
+  }
+
   election(topic: string, partition: number, leader: number, epoch: number, unclean = false): number {
     return this.event("observer", "info", "leader-elected", { topic, partition, leader, epoch, unclean });
   }
@@ -135,6 +165,11 @@ export class HistoryBuilder {
   build(): History {
     return { header: this.header, events: [...this.events] };
   }
+}
+
+/** A group consumer's header entry: `group.id`, the commit mode, and `enable.auto.commit` to match it. */
+export function groupConsumer(group: string, commitMode: CommitMode, config: ConfigMap = {}): ClientDescription {
+  return { role: "consumer", config: { "group.id": group, "enable.auto.commit": commitMode === "auto", ...config }, commitMode };
 }
 
 export function record(topic: string, partition: number, offset: number, value: string, key: string | null = null): ReadRecord {
