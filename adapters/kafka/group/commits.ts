@@ -82,8 +82,9 @@ export class Committer {
   /** kafkajs's COMMIT_OFFSETS payload (an automatic commit it made and the coordinator accepted). */
   recordAutomatic(payload: { groupGenerationId?: unknown; memberId?: unknown; topics?: unknown }): void {
     if (!this.options.alive()) return;
-    const topics = Array.isArray(payload.topics) ? (payload.topics as { topic: string; partitions: { partition: number; offset: string }[] }[]) : [];
-    const offsets = topics.flatMap((entry) => entry.partitions.map((partition) => ({ topic: this.options.scenarioTopic(entry.topic), partition: partition.partition, offset: Number(partition.offset) })));
+    // kafkajs builds these from object keys: partitions arrive as strings ("1"), offsets too.
+    const topics = Array.isArray(payload.topics) ? (payload.topics as { topic: string; partitions: { partition: number | string; offset: string }[] }[]) : [];
+    const offsets = topics.flatMap((entry) => entry.partitions.map((partition) => ({ topic: this.options.scenarioTopic(entry.topic), partition: Number(partition.partition), offset: Number(partition.offset) })));
     if (offsets.length === 0) return;
     const value = this.value("auto", { generation: typeof payload.groupGenerationId === "number" ? payload.groupGenerationId : -1, member: String(payload.memberId ?? "") }, offsets);
     // The event comes after the answer: invoke and ok are recorded together, at the moment it was known.

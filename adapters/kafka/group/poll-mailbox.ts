@@ -122,7 +122,8 @@ export class PollMailbox {
 
   private finish(poll: OpenPoll, records: readonly ReadRecord[]): void {
     const identity = this.options.identity();
-    const value: GroupPollValue = { records: [...records], group: this.options.group, generation: identity.generation, ...(identity.member === undefined ? {} : { member: identity.member }) };
+    // Before its first JoinGroup answer a member has no id: Java's is "" then (UNKNOWN_MEMBER_ID).
+    const value: GroupPollValue = { records: [...records], group: this.options.group, generation: identity.generation, member: identity.member ?? "" };
     poll.operation.complete("ok", value);
   }
 }
