@@ -1,8 +1,9 @@
 /**
  * Runs one scenario on a running container cluster and records its history:
  * topics (unique names per run, fixed placement) -> clients connected -> steps at wall-clock offsets
- * (sends pipelined; faults on a chain of their own, concurrent with the workload) -> finale (heal, resume, restart; settle in-flight sends; quiet
- * period; wait for leaders) -> final reads of every partition from its start to its end offset.
+ * (sends pipelined; faults on a chain of their own, concurrent with the workload) -> finale (heal, resume, restart, group consumers
+ * included; settle in-flight operations; quiet period; wait for leaders; the group drain, then group consumers stop cleanly) -> final
+ * reads of every partition from its start to its end offset.
  */
 import { randomBytes } from "node:crypto";
 import type { History } from "../../model/index.js";
