@@ -8,6 +8,9 @@
 import type { GroupConsumerClient } from "./group-client.js";
 import type { GroupProgress, PartitionEnd } from "./group-progress.js";
 
+/** What the drain needs of a group consumer (GroupConsumerClient). */
+export type DrainMember = Pick<GroupConsumerClient, "settings" | "subscribedTopics" | "busy" | "live" | "poll">;
+
 export interface DrainOutcome {
   /** Groups that did not catch up within the bound. */
   readonly behind: readonly string[];
@@ -33,20 +36,20 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** `ends`: the end offset of every partition of every topic (scenario names). */
-export async function drainGroups(clients: readonly GroupConsumerClient[], ends: readonly PartitionEnd[], progress: GroupProgress, boundMs: number, signal?: AbortSignal): Promise<DrainOutcome> {
+export async function drainGroups(clients: readonly DrainMember[], ends: readonly PartitionEnd[], progress: GroupProgress, boundMs: number, signal?: AbortSignal): Promise<DrainOutcome> {
   const started = performance.now();
-  const groups = new Map<string, GroupConsumerClient[]>();
+  const groups = new Map<string, DrainMember[]>();
   for (const client of clients) groups.set(client.settings.group, [...(groups.get(client.settings.group) ?? []), client]);
-  const endsOf = (members: readonly GroupConsumerClient[]): PartitionEnd[] => {
+  const endsOf = (members: readonly DrainMember[]): PartitionEnd[] => {
     const topics = new Set(members.flatMap((member) => member.subscribedTopics));
     return ends.filter((end) => topics.has(end.topic));
   };
-  const caughtUp = (group: string, members: readonly GroupConsumerClient[]): boolean => {
+  const caughtUp = (group: string, members: readonly DrainMember[]): boolean => {
     const byCommits = members.some((member) => member.settings.commitMode !== "none");
     return progress.caughtUp(group, byCommits, endsOf(members));
   };
   // Caught up, and no member still in a poll, processing or committing.
-  const done = (group: string, members: readonly GroupConsumerClient[]): boolean => caughtUp(group, members) && members.every((member) => !member.busy);
+  const done = (group: string, members: readonly DrainMember[]): boolean => caughtUp(group, members) && members.every((member) => !member.busy);
   const maximumTicks = Math.ceil(boundMs / tickMs) + 1;
   for (let tick = 0; tick < maximumTicks && performance.now() - started < boundMs; tick += 1) {
     let pending = false;
