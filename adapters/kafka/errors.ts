@@ -81,3 +81,8 @@ export function classifySendError(error: unknown, attempts: number): Classificat
   if (singleAttempt && refusedBeforeAppend.has(name)) return { type: "fail", error: name };
   return { type: "info", error: name };
 }
+
+/** Kafka's error code of a kafkajs error (its innermost cause), else the kafkajs error's name. */
+export function kafkajsErrorName(error: unknown): string {
+  return errorName(rootCause(error));
+}

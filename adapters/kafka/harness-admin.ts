@@ -7,6 +7,10 @@ import pRetry from "p-retry";
 import type { Admin, Kafka } from "kafkajs";
 import type { TopicSpec } from "../../chaos/scenario.js";
 import { replicaAssignment } from "./placement.js";
+import { coordinatorPartitionFor } from "../../model/index.js";
+
+/** Kafka's internal topic of committed offsets; its partitions' leaders coordinate the groups. */
+export const offsetsTopic = "__consumer_offsets";
 
 export interface HarnessAdminOptions {
   /** Attempts for each harness operation (p-retry's retries + 1). */
@@ -94,6 +98,18 @@ export class HarnessAdmin {
   async leaderOf(physicalName: string, partition: number): Promise<number | null> {
     const leaders = await this.retry(`leader of ${physicalName}/${partition}`, () => this.leaders(physicalName));
     const leader = leaders.get(partition);
+    return leader === undefined || leader < 0 ? null : leader;
+  }
+
+  /**
+   * The broker coordinating a group: the leader of its __consumer_offsets partition (Kafka's
+   * abs(hashCode(group)) mod the topic's partition count, read from the metadata, not assumed).
+   * Null while the topic does not exist yet (no group ever joined) or the partition has no leader.
+   */
+  async coordinatorOf(physicalGroup: string): Promise<number | null> {
+    const leaders = await this.retry(`coordinator of ${physicalGroup}`, () => this.leaders(offsetsTopic));
+    if (leaders.size === 0) return null;
+    const leader = leaders.get(coordinatorPartitionFor(physicalGroup, leaders.size));
     return leader === undefined || leader < 0 ? null : leader;
   }
 

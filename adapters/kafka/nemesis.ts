@@ -18,7 +18,11 @@ import { FaultPlanner, needsLeader, type NemesisAction, type ResolvedLeader } fr
 export type { ClusterControl } from "./cluster-control.js";
 export { linksCutBy, type Link } from "../../chaos/nemesis/links.js";
 
-/** Every fault but power loss: a container cannot lose its page cache (the kernel's is shared). */
+/**
+ * Every fault but power loss: a container cannot lose its page cache (the kernel's is shared).
+ * kill-coordinator resolves the group's coordinator as the leader of its __consumer_offsets partition;
+ * kill, pause, resume and restart of a group consumer's id act on that client (group/group-client.ts).
+ */
 export const kafkaSupportedFaults: ReadonlySet<FaultKind> = new Set<FaultKind>(allFaultKinds.filter((kind) => kind !== "power-loss"));
 
 /** Where the nemesis writes: the target's history recorder (kept abstract, so tests hand in a fake). */
@@ -26,11 +30,27 @@ export interface NemesisLog {
   invoke(f: string, value: NemesisValue): { complete(type: "ok" | "info", value: NemesisValue, error?: string): void };
 }
 
+/** Process faults of clients (group consumers): crash, restart, freeze, thaw. */
+export interface ClientFaults {
+  /** Whether `node` is a client whose process faults are applied here. */
+  has(node: NodeName): boolean;
+  apply(kind: "kill" | "restart" | "pause" | "resume", node: NodeName): { readonly applied: boolean; readonly effect: string };
+  /** The faults that bring every such client back for the finale (resume the paused, restart the crashed). */
+  finale(): Fault[];
+}
+
 export interface KafkaNemesisOptions {
   readonly cluster: ClusterControl;
   /** Broker id leading `topic`/`partition` now, or null when it has none. */
   readonly leaderOf: (topic: string, partition: number) => Promise<number | null>;
+  /** Broker id coordinating the (scenario's) group now, or null when it has none. */
+  readonly coordinatorOf?: (group: string) => Promise<number | null>;
+  readonly clients?: ClientFaults;
   readonly log: NemesisLog;
+}
+
+function processFault(fault: Fault): fault is Extract<Fault, { kind: "kill" | "restart" | "pause" | "resume" }> {
+  return fault.kind === "kill" || fault.kind === "restart" || fault.kind === "pause" || fault.kind === "resume";
 }
 
 export class KafkaNemesis {
@@ -52,8 +72,14 @@ export class KafkaNemesis {
     const description = describeFault(fault);
     const operation = this.options.log.invoke(nemesisFunction(fault), { description });
     try {
-      // kill-coordinator is not in kafkaSupportedFaults yet: refused above until the Kafka target resolves coordinators.
-      const leader = needsLeader(fault) && fault.kind !== "kill-coordinator" ? await this.resolveLeader(fault.topic, fault.partition) : undefined;
+      const clients = this.options.clients;
+      if (processFault(fault) && clients?.has(fault.node) === true) {
+        const { applied, effect } = clients.apply(fault.kind, fault.node);
+        const value: NemesisValue = applied ? { nodes: [fault.node], description: `${description}: ${effect}` } : { nodes: [], description: `${description}: ${effect}, no effect` };
+        operation.complete("ok", value);
+        return value;
+      }
+      const leader = !needsLeader(fault) ? undefined : fault.kind === "kill-coordinator" ? await this.resolveCoordinator(fault.group) : await this.resolveLeader(fault.topic, fault.partition);
       const plan = this.planner.plan(fault, leader);
       for (const action of plan.actions) await this.perform(action);
       // ok: the fault was applied, or had nothing to act on (said in the description), as on the engine.
@@ -70,6 +96,18 @@ export class KafkaNemesis {
   /** The finale's restoration: heal every link, resume every paused node, start every down node, each recorded. */
   async restoreAll(): Promise<void> {
     for (const fault of this.planner.finale()) await this.apply(fault);
+    for (const fault of this.options.clients?.finale() ?? []) await this.apply(fault);
+  }
+
+  private async resolveCoordinator(group: string): Promise<ResolvedLeader> {
+    const coordinatorOf = this.options.coordinatorOf;
+    if (coordinatorOf === undefined) return { node: null, why: "coordinators are not resolved by this run" };
+    try {
+      const coordinator = await coordinatorOf(group);
+      return coordinator === null ? { node: null, why: "the group has no coordinator" } : { node: `broker-${coordinator}`, why: "" };
+    } catch (error) {
+      return { node: null, why: `coordinator unknown (${error instanceof Error ? error.message : String(error)})` };
+    }
   }
 
   /**

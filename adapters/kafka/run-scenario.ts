@@ -1,15 +1,19 @@
 /**
  * Runs one scenario on a running container cluster and records its history:
  * topics (unique names per run, fixed placement) -> clients connected -> steps at wall-clock offsets
- * (sends pipelined; faults on a chain of their own, concurrent with the workload) -> finale (heal, resume, restart; settle in-flight sends; quiet
- * period; wait for leaders) -> final reads of every partition from its start to its end offset.
+ * (sends pipelined; faults on a chain of their own, concurrent with the workload) -> finale (heal, resume, restart, group consumers
+ * included; settle in-flight operations; quiet period; wait for leaders; the group drain, then group consumers stop cleanly) -> final
+ * reads of every partition from its start to its end offset.
  */
 import { randomBytes } from "node:crypto";
 import type { History } from "../../model/index.js";
 import type { Scenario, Step } from "../../chaos/scenario.js";
 import { KafkaNemesis, type ClusterControl } from "./nemesis.js";
 import { startRunClock, type RunClock } from "./clock.js";
-import { consumerSettings, producerSettings } from "./client-config.js";
+import { consumerSettings, groupSettings, isGroupConsumer, producerSettings } from "./client-config.js";
+import { GroupConsumerClient } from "./group/group-client.js";
+import { GroupProgress } from "./group/group-progress.js";
+import { drainGroups } from "./group/drain.js";
 import { ConsumerClient } from "./consumer-client.js";
 import { finalRead } from "./final-read.js";
 import { historyHeader } from "../protocol/header.js";
@@ -80,6 +84,8 @@ interface TopicNames {
   readonly runTag: string;
   physicalTopic(name: string): string;
   scenarioTopic(name: string): string;
+  /** A consumer group's id on the cluster: unique per run, so no run sees another's committed offsets. */
+  physicalGroup(name: string): string;
 }
 
 function topicNames(scenario: Scenario): TopicNames {
@@ -94,6 +100,7 @@ function topicNames(scenario: Scenario): TopicNames {
       return found;
     },
     scenarioTopic: (name) => scenarioNames.get(name) ?? name,
+    physicalGroup: (name) => `${name}-${runTag}`,
   };
 }
 
@@ -114,11 +121,35 @@ async function createTopics(scenario: Scenario, admin: HarnessAdmin, names: Topi
   return assignments;
 }
 
+/** The scenario's group consumers and what their groups got (the drain's measure). */
+interface Groups {
+  readonly clients: Map<string, GroupConsumerClient>;
+  readonly progress: GroupProgress;
+}
+
 /** The scenario's clients, recording into `recorder`; producers connect now, consumers on their first step. */
-async function connectClients(scenario: Scenario, recorder: HistoryRecorder, names: TopicNames, context: RunContext, clients: { producers: Map<string, ProducerClient>; consumers: Map<string, ConsumerClient> }): Promise<void> {
+async function connectClients(scenario: Scenario, recorder: HistoryRecorder, names: TopicNames, context: RunContext, clients: { producers: Map<string, ProducerClient>; consumers: Map<string, ConsumerClient>; groups: Groups }): Promise<void> {
   const { cluster } = context;
   for (const client of scenario.clients) {
-    if (client.role === "producer") {
+    if (isGroupConsumer(client)) {
+      const settings = groupSettings(client);
+      clients.groups.clients.set(
+        client.id,
+        new GroupConsumerClient({
+          spec: client,
+          settings,
+          physicalGroup: names.physicalGroup(settings.group),
+          brokers: cluster.bootstrapServers,
+          logCreator: context.logCreator,
+          recorder,
+          physicalTopic: names.physicalTopic,
+          scenarioTopic: names.scenarioTopic,
+          progress: clients.groups.progress,
+          timeScale: context.bounds.timeScale,
+          log: context.log,
+        }),
+      );
+    } else if (client.role === "producer") {
       const settings = producerSettings(client.id, client.config);
       clients.producers.set(client.id, new ProducerClient({ id: client.id, brokers: cluster.bootstrapServers, settings, logCreator: context.logCreator, recorder, physicalTopic: names.physicalTopic }));
     } else {
@@ -134,16 +165,20 @@ async function connectClients(scenario: Scenario, recorder: HistoryRecorder, nam
  * Finale: restore the cluster, let in-flight operations settle (then abandon them as info), close the
  * clients, a quiet period, leaders for every partition, and the final reads of everything.
  */
-async function runFinale(scenario: Scenario, run: { recorder: HistoryRecorder; nemesis: KafkaNemesis; admin: HarnessAdmin; harnessKafka: ReturnType<typeof kafkaForClient>; names: TopicNames; clock: RunClock; producers: Map<string, ProducerClient>; consumers: Map<string, ConsumerClient> }, context: RunContext): Promise<void> {
+async function runFinale(scenario: Scenario, run: { recorder: HistoryRecorder; nemesis: KafkaNemesis; admin: HarnessAdmin; harnessKafka: ReturnType<typeof kafkaForClient>; names: TopicNames; clock: RunClock; producers: Map<string, ProducerClient>; consumers: Map<string, ConsumerClient>; groups: Groups }, context: RunContext): Promise<void> {
   const { bounds, log } = context;
   const finaleStarted = performance.now();
   await run.nemesis.restoreAll();
   const settleDeadline = performance.now() + bounds.settleMs;
   for (const producer of run.producers.values()) await producer.settle(Math.max(0, settleDeadline - performance.now()));
   for (const consumer of run.consumers.values()) await consumer.settle(Math.max(0, settleDeadline - performance.now()));
+  for (const group of run.groups.clients.values()) await group.settle(Math.max(0, settleDeadline - performance.now()));
   const abandoned = run.recorder.abandon("ABANDONED_AFTER_SETTLE");
   await Promise.all([...run.producers.values()].map((producer) => producer.disconnect()));
   await Promise.all([...run.consumers.values()].map((consumer) => consumer.close()));
+  const drainMs = scenario.finale.groupDrainMs ?? 0;
+  // Without a drain the group consumers stop now; with one they stay members through the quiet period.
+  if (drainMs === 0) await Promise.all([...run.groups.clients.values()].map((group) => group.close()));
   const quietMs = Math.min(scenario.finale.quietMs, bounds.maxQuietMs);
   if (quietMs < scenario.finale.quietMs) log(`kafka: ${scenario.name}: quiet period ${scenario.finale.quietMs} ms capped at ${quietMs} ms (the finale waits for leaders anyway)`);
   await sleepUntil(run.clock, run.clock.nowMs() + quietMs, context.signal);
@@ -152,6 +187,7 @@ async function runFinale(scenario: Scenario, run: { recorder: HistoryRecorder; n
   for (const topic of scenario.topics) {
     if (!(await run.admin.waitForLeaders(run.names.physicalTopic(topic.name), topic.partitions, allBrokers))) leaderless.push(topic.name);
   }
+  if (drainMs > 0 && run.groups.clients.size > 0) await drainThenStop(scenario, run, drainMs, context);
   const outcome = await finalRead({
     kafka: run.harnessKafka,
     admin: run.admin,
@@ -165,6 +201,21 @@ async function runFinale(scenario: Scenario, run: { recorder: HistoryRecorder; n
   log(
     `kafka: ${scenario.name}: finale in ${Math.round(performance.now() - finaleStarted)} ms: ${abandoned} operations abandoned, ` +
       `${outcome.records} records read finally${outcome.complete ? "" : " (INCOMPLETE)"}${leaderless.length > 0 ? `, leaderless: ${leaderless.join(", ")}` : ""}`,
+  );
+}
+
+/** The finale's group drain against the end offsets of now, then a clean stop of every group consumer. */
+async function drainThenStop(scenario: Scenario, run: { admin: HarnessAdmin; names: TopicNames; groups: Groups }, drainMs: number, context: RunContext): Promise<void> {
+  const ends = [];
+  for (const topic of scenario.topics) {
+    for (const entry of await run.admin.offsets(run.names.physicalTopic(topic.name))) ends.push({ topic: topic.name, partition: entry.partition, endOffset: entry.endOffset });
+  }
+  const clients = [...run.groups.clients.values()];
+  const outcome = await drainGroups(clients, ends, run.groups.progress, drainMs, context.signal);
+  await Promise.all(clients.map((group) => group.close()));
+  context.log(
+    `kafka: ${scenario.name}: group drain ${outcome.ms} ms${outcome.behind.length > 0 ? `, NOT caught up: ${outcome.behind.join(", ")}` : ", every group caught up"}; ` +
+      clients.map((group) => `${group.id}: ${group.sessionCount} session(s), ${group.skippedSteps} steps skipped, ${group.droppedBatches} stale batches dropped`).join("; "),
   );
 }
 
@@ -187,6 +238,7 @@ export async function runScenario(scenario: Scenario, context: RunContext): Prom
   });
   const producers = new Map<string, ProducerClient>();
   const consumers = new Map<string, ConsumerClient>();
+  const groups: Groups = { clients: new Map(), progress: new GroupProgress() };
   let nemesis: KafkaNemesis | null = null;
   /** The workload's faults, still taking effect: awaited before the cluster is healed, whatever happens. */
   let faultsDone: Promise<void> = Promise.resolve();
@@ -196,28 +248,39 @@ export async function runScenario(scenario: Scenario, context: RunContext): Prom
     // The clock starts with the workload, so step `at` and history time line up as on the engine.
     let clock: RunClock = startRunClock();
     const recorder = new HistoryRecorder({ nowNs: () => clock.nowNs() });
-    await connectClients(scenario, recorder, names, context, { producers, consumers });
+    await connectClients(scenario, recorder, names, context, { producers, consumers, groups });
     log(`kafka: ${scenario.name}: topics and clients ready in ${Math.round(performance.now() - setupStarted)} ms`);
 
     const runNemesis = new KafkaNemesis({
       cluster,
       leaderOf: (topic, partition) => admin.leaderOf(names.physicalTopic(topic), partition),
+      coordinatorOf: (group) => admin.coordinatorOf(names.physicalGroup(group)),
+      clients: {
+        has: (node) => groups.clients.has(node),
+        apply: (kind, node) => {
+          const client = groups.clients.get(node);
+          if (client === undefined) throw new Error(`fault ${kind}: '${node}' is not a group consumer of the scenario`);
+          return client.apply(kind);
+        },
+        finale: () => [...groups.clients.values()].flatMap((client) => client.finaleFaults()),
+      },
       log: { invoke: (f, value) => recorder.invoke(nemesisProcess, f, value) },
     });
     nemesis = runNemesis;
     clock = startRunClock();
     const workloadStarted = performance.now();
-    faultsDone = runWorkload(scenario, { producers, consumers, nemesis: runNemesis }, clock, context);
+    faultsDone = runWorkload(scenario, { producers, consumers, groups: groups.clients, nemesis: runNemesis }, clock, context);
     await faultsDone;
     log(`kafka: ${scenario.name}: ${scenario.steps.length} steps in ${Math.round(performance.now() - workloadStarted)} ms`);
 
-    await runFinale(scenario, { recorder, nemesis: runNemesis, admin, harnessKafka, names, clock, producers, consumers }, context);
+    await runFinale(scenario, { recorder, nemesis: runNemesis, admin, harnessKafka, names, clock, producers, consumers, groups }, context);
     const events = recorder.close();
     log(`kafka: ${scenario.name}: ${events.length} events`);
     return { header: historyHeader(scenario, { target: "kafka", client: kafkajsClient, brokers: cluster.brokerIds, assignments }), events: [...events] };
   } finally {
     await Promise.all([...producers.values()].map((producer) => producer.disconnect()));
     await Promise.all([...consumers.values()].map((consumer) => consumer.close().catch(() => undefined)));
+    await Promise.all([...groups.clients.values()].map((group) => group.close().catch(() => undefined)));
     await admin.disconnect();
     // A fault still under way finishes first, or it would undo the healing.
     await faultsDone.catch(() => undefined);
@@ -261,12 +324,22 @@ async function runWorkload(scenario: Scenario, clients: StepClients, clock: RunC
 interface StepClients {
   readonly producers: ReadonlyMap<string, ProducerClient>;
   readonly consumers: ReadonlyMap<string, ConsumerClient>;
+  readonly groups: ReadonlyMap<string, GroupConsumerClient>;
   readonly nemesis: KafkaNemesis;
 }
 
-/** Issues one send, poll, assign or seek; any error here is a harness bug and stops the run. */
+/** Issues one send, poll, subscribe, assign or seek; any error here is a harness bug and stops the run. */
 function applyStep(step: Exclude<Step, { op: "fault" }>, clients: StepClients): void {
+  const group = step.op === "send" ? undefined : clients.groups.get(step.client);
+  if (group !== undefined) {
+    if (step.op === "poll") group.poll();
+    else if (step.op === "subscribe") group.subscribe(step.topics);
+    else throw new Error(`step ${step.op}: ${step.client} is a group consumer (it subscribes; assign and seek are refused before the run)`);
+    return;
+  }
   switch (step.op) {
+    case "subscribe":
+      throw new Error(`step subscribe: client '${step.client}' is not a group consumer (group.id) of the scenario`);
     case "send": {
       const producer = clients.producers.get(step.client);
       if (producer === undefined) throw new Error(`step send: client '${step.client}' is not a producer of the scenario`);

@@ -62,3 +62,47 @@ describe("validateScenarioShape", () => {
     expect(problems.map(formatProblem).join("\n")).toMatch(/use cut-client/);
   });
 });
+
+describe("validateScenarioShape: consumer groups", () => {
+  const grouped: Scenario = {
+    ...validScenario,
+    clients: [...validScenario.clients, { id: "member-0", role: "consumer", config: { "group.id": "g" }, commitMode: "sync-after-processing", processingMs: 5 }],
+    steps: [
+      { at: 0, op: "subscribe", client: "member-0", topics: ["events"] },
+      { at: 1, op: "poll", client: "member-0" },
+      { at: 2, op: "fault", fault: { kind: "kill", node: "member-0" } },
+      { at: 3, op: "fault", fault: { kind: "restart", node: "member-0" } },
+      { at: 4, op: "fault", fault: { kind: "pause", node: "member-0" } },
+      { at: 5, op: "fault", fault: { kind: "resume", node: "member-0" } },
+      { at: 6, op: "fault", fault: { kind: "kill-coordinator", group: "g" } },
+    ],
+    finale: { quietMs: 1000, groupDrainMs: 2000 },
+  };
+
+  test("subscribe steps and process faults naming a group consumer are valid", () => {
+    expect(validateScenarioShape(grouped, every)).toEqual([]);
+  });
+
+  test("refuses a subscribe by a consumer without group.id or to an unknown topic, process faults on other clients, and stray group fields", () => {
+    const scenario: Scenario = {
+      ...grouped,
+      clients: [{ id: "producer-0", role: "producer", config: {}, commitMode: "auto" }, { id: "consumer-0", role: "consumer", config: {}, processingMs: 5 }, ...grouped.clients.slice(2)],
+      steps: [
+        { at: 0, op: "subscribe", client: "consumer-0", topics: ["events"] },
+        { at: 0, op: "subscribe", client: "member-0", topics: ["orders"] },
+        { at: 1, op: "fault", fault: { kind: "pause", node: "producer-0" } },
+        { at: 2, op: "fault", fault: { kind: "isolate", node: "member-0" } },
+      ],
+      finale: { quietMs: 1000, groupDrainMs: -1 },
+    };
+    expect(validateScenarioShape(scenario, every)).toEqual([
+      { field: "clients[0].commitMode", value: "auto", allowed: "no commitMode (only a consumer with group.id commits)" },
+      { field: "clients[1].processingMs", value: 5, allowed: "no processingMs (only a group consumer processes)" },
+      { field: "steps[0].client", value: "consumer-0", allowed: "a group consumer: member-0" },
+      { field: "steps[1].topics[0]", value: "orders", allowed: "a declared topic: events" },
+      { field: "steps[2].fault", value: "producer-0", allowed: "a cluster node or a group consumer: broker-1, broker-2, broker-3, member-0" },
+      { field: "steps[3].fault", value: "member-0", allowed: "a cluster node: broker-1, broker-2, broker-3" },
+      { field: "finale.groupDrainMs", value: -1, allowed: "an integer number of ms in 0..600000" },
+    ]);
+  });
+});

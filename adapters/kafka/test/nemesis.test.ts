@@ -96,3 +96,70 @@ describe("KafkaNemesis", () => {
     expect(nemesis.state.down).toEqual([]);
   });
 });
+
+describe("KafkaNemesis: groups", () => {
+  function groupNemesis(coordinator: number | null) {
+    const { control, calls } = recordingCluster();
+    const events: { f: string; type: string; value: NemesisValue }[] = [];
+    const applied: string[] = [];
+    const state = { down: false, paused: false };
+    const nemesis = new KafkaNemesis({
+      cluster: control,
+      leaderOf: async () => 1,
+      coordinatorOf: async (group) => {
+        applied.push(`coordinator of ${group}`);
+        return coordinator;
+      },
+      clients: {
+        has: (node) => node === "consumer-a0",
+        apply: (kind, node) => {
+          applied.push(`${kind} ${node}`);
+          // As GroupConsumerClient: a crash ends a freeze.
+          if (kind === "kill") Object.assign(state, { down: true, paused: false });
+          if (kind === "restart") state.down = false;
+          if (kind === "pause") state.paused = true;
+          if (kind === "resume") state.paused = false;
+          return { applied: true, effect: `${kind} done` };
+        },
+        finale: () => [...(state.paused ? [{ kind: "resume" as const, node: "consumer-a0" }] : []), ...(state.down ? [{ kind: "restart" as const, node: "consumer-a0" }] : [])],
+      },
+      log: {
+        invoke: (f, value) => {
+          events.push({ f, type: "invoke", value });
+          return { complete: (type, completion) => void events.push({ f, type, value: completion }) };
+        },
+      },
+    });
+    return { nemesis, calls, events, applied };
+  }
+
+  test("kill-coordinator kills the broker that coordinates the group and names it", async () => {
+    const { nemesis, calls, events, applied } = groupNemesis(3);
+    await nemesis.apply({ kind: "kill-coordinator", group: "group-a" });
+    expect(applied).toEqual(["coordinator of group-a"]);
+    expect(calls).toEqual(["kill broker-3"]);
+    expect(events.at(-1)).toMatchObject({ f: "kill", type: "ok", value: { nodes: ["broker-3"], description: "kill the coordinator of group group-a: broker-3" } });
+    expect(nemesis.state.down).toEqual(["broker-3"]);
+  });
+
+  test("a group without a coordinator: nothing is killed and the event says why", async () => {
+    const { nemesis, calls, events } = groupNemesis(null);
+    await nemesis.apply({ kind: "kill-coordinator", group: "group-a" });
+    expect(calls).toEqual([]);
+    expect(events.at(-1)?.value).toEqual({ nodes: [], description: "kill the coordinator of group group-a: the group has no coordinator, no effect" });
+  });
+
+  test("process faults naming a group consumer act on it, not on the cluster; the finale thaws and restarts it", async () => {
+    const { nemesis, calls, events, applied } = groupNemesis(1);
+    await nemesis.apply({ kind: "kill", node: "consumer-a0" });
+    await nemesis.apply({ kind: "restart", node: "consumer-a0" });
+    await nemesis.apply({ kind: "pause", node: "consumer-a0" });
+    expect(calls).toEqual([]);
+    expect(events.filter((event) => event.type === "ok").map((event) => `${event.f} ${event.value.nodes?.join(",")}`)).toEqual(["kill consumer-a0", "restart consumer-a0", "pause consumer-a0"]);
+    await nemesis.apply({ kind: "kill", node: "consumer-a0" });
+    applied.length = 0;
+    await nemesis.restoreAll();
+    expect(applied).toEqual(["restart consumer-a0"]);
+    expect(calls).toEqual(["heal"]);
+  });
+});
