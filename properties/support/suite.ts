@@ -63,7 +63,7 @@ async function explainFailure(target: Target, result: SearchResult, plantedBugs:
 
 export async function registerHolds(family: Family): Promise<void> {
   const targets = await targetsUnderTest();
-  for (const holds of holdsCases.filter((entry) => entry.family === family)) {
+  for (const holds of holdsCases.filter((entry) => entry.family === family && entry.pending === undefined)) {
     for (const target of targets) if (holds.engineOnly === undefined || target.name === "engine") registerHoldsCase(holds, target);
   }
 }
@@ -104,7 +104,7 @@ function registerHoldsCase(holds: HoldsCase, target: Target): void {
 
 export async function registerTeeth(family: Family): Promise<void> {
   const targets = await targetsUnderTest();
-  for (const teeth of teethCases.filter((entry) => entry.family === family)) {
+  for (const teeth of teethCases.filter((entry) => entry.family === family && entry.pending === undefined)) {
     for (const target of targets) if (teeth.engineOnly === undefined || target.name === "engine") registerTeethCase(teeth, target);
   }
 }
@@ -172,7 +172,7 @@ function registerTeethCase(teeth: TeethCase, target: Target): void {
 }
 
 export function registerPlantedBugs(family: Family): void {
-  for (const planted of plantedBugCases.filter((entry) => entry.family === family)) registerPlantedBugCase(planted);
+  for (const planted of plantedBugCases.filter((entry) => entry.family === family && entry.pending === undefined)) registerPlantedBugCase(planted);
 }
 
 function registerPlantedBugCase(planted: PlantedBugCase): void {
