@@ -52,6 +52,14 @@ export function readBoolean(config: EngineConfig, key: string, defaultValue: boo
   throw new Error(`config "${key}": ${JSON.stringify(raw)} is not allowed; use true or false`);
 }
 
+/** A text value, or undefined when the key is absent (numbers and booleans are refused). */
+export function readText(config: EngineConfig, key: string): string | undefined {
+  const raw = config[key];
+  if (raw === undefined) return undefined;
+  if (typeof raw !== "string") throw new Error(`config "${key}": ${JSON.stringify(raw)} is not allowed; use a string`);
+  return raw;
+}
+
 export function readChoice<T extends string>(config: EngineConfig, key: string, defaultValue: T, choices: readonly T[]): T {
   const raw = config[key];
   if (raw === undefined) return defaultValue;

@@ -1,4 +1,4 @@
-import type { Election, PlantedBug } from "./api.js";
+import type { CoordinatorObservation, Election, PlantedBug } from "./api.js";
 import type { BrokerSettings } from "./broker/settings.js";
 import type { KafkaVersion } from "./config.js";
 import type { Network } from "./network/network.js";
@@ -20,6 +20,8 @@ export interface EngineContext {
   /** Node that hosts the active controller. */
   readonly controllerNode: string;
   readonly reportElection: (election: Election) => void;
+  /** Group coordinators report completed generations and stored offsets (the history's observer events). */
+  readonly reportCoordinator: (observation: CoordinatorObservation) => void;
 }
 
 export function brokerNodeName(brokerId: number): string {

@@ -75,6 +75,42 @@ export const plantedBugs: readonly PlantedBugDescription[] = [
     does:
       "When a fetch fails (an error from the broker, e.g. NOT_LEADER_OR_FOLLOWER after a leader change, or a timeout), the consumer moves its position one offset on as if it had consumed it: the next poll skips a record.",
   },
+  {
+    id: "assign-without-rebalance",
+    breaks: ["C1"],
+    does:
+      "A member joining a stable group is answered at once in the current generation, without a rebalance: it runs the assignor over every member and takes its own share, while the other members keep the partitions they own. Two members then own the same partition in one generation.",
+  },
+  {
+    id: "commit-last-processed",
+    breaks: ["C3"],
+    does:
+      "The consumer's positions (what commitSync() without arguments commits) are the offset of the last record it returned instead of the next offset to read: every commit is one short, and a new owner reads the last processed record again.",
+  },
+  {
+    id: "sync-commit-retried-late",
+    breaks: ["C6"],
+    does:
+      "A synchronous commit that did not complete within default.api.timeout.ms is kept by the client and sent again after the next commit succeeds: the old offsets land over newer ones and the committed offset moves back.",
+  },
+  {
+    id: "sticky-forgets-ownership",
+    breaks: ["C8"],
+    does:
+      "The group leader runs the sticky (and cooperative-sticky) assignor as if no member owned anything: each rebalance assigns from scratch, so partitions move between members that keep running although balance did not need it.",
+  },
+  {
+    id: "accept-stale-commit",
+    breaks: ["C3", "C4"],
+    does:
+      "The coordinator stores an offset commit without checking the member and generation: a zombie (a consumer frozen past its session, already replaced) commits its old position over the new owner's progress.",
+  },
+  {
+    id: "offsets-shared-across-groups",
+    breaks: ["C7"],
+    does:
+      "The coordinator keys committed offsets by topic and partition only, not by group: one group's commits become another group's starting position, so the second group skips records it never read.",
+  },
 ];
 
 export function describePlantedBug(id: PlantedBug): PlantedBugDescription {

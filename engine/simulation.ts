@@ -18,6 +18,9 @@ import { readBrokerSettings } from "./broker/settings.js";
 import { AdminClient } from "./client/admin.js";
 import { ConsumerClient } from "./client/consumer.js";
 import { readConsumerSettings } from "./client/consumer-settings.js";
+import { GroupConsumerClient } from "./group/client/group-consumer.js";
+import { readGroupConsumerSettings } from "./group/client/group-consumer-settings.js";
+import { offsetsTopic } from "./protocol/group-messages.js";
 import { ProducerClient } from "./client/producer.js";
 import { readProducerSettings } from "./client/producer-settings.js";
 import { parseKafkaVersion } from "./config.js";
@@ -39,7 +42,7 @@ const maxClients = 10_000;
 
 type NodeEntry =
   | { readonly role: "server"; readonly node: SimulatedNode; readonly disk: Disk; readonly brokerId: number | null; readonly hostsController: boolean; broker: Broker | null; controller: Controller | null }
-  | { readonly role: "client"; readonly node: SimulatedNode; readonly client: ProducerClient | ConsumerClient | AdminClient };
+  | { readonly role: "client"; readonly node: SimulatedNode; readonly client: ProducerClient | ConsumerClient | GroupConsumerClient | AdminClient };
 
 /**
  * The simulated cluster: brokers, a controller, clients, one network and one clock. Every callback
@@ -54,6 +57,9 @@ export class EngineSimulation implements Simulation {
   private readonly entries = new Map<string, NodeEntry>();
   private readonly order: string[] = [];
   private readonly electionListeners: ((election: Election) => void)[] = [];
+  private readonly coordinatorListeners: ((observation: CoordinatorObservation) => void)[] = [];
+  /** Created with the first group consumer (Kafka creates it on the first FindCoordinator). */
+  private offsetsTopicRequested = false;
   private readonly admin: AdminClient;
   private readonly controllerName: string;
   /** Partitions that had an unclean election, and whether any node lost power: both excuse divergence. */
@@ -81,6 +87,9 @@ export class EngineSimulation implements Simulation {
       brokerIds,
       controllerNode: this.controllerName,
       reportElection: (election) => this.onElectionReported(election),
+      reportCoordinator: (observation) => {
+        for (const listener of this.coordinatorListeners) listener(observation);
+      },
     };
     this.traceLog.record(0, "simulation", `seed ${options.seed} brokers ${options.brokers} controllers ${options.controllers} version ${options.kafkaVersion} bugs [${[...this.context.bugs].join(",")}]`);
     for (let index = 1; index <= options.controllers; index++) this.addServer(`controller-${index}`, null, index === 1);
@@ -157,7 +166,8 @@ export class EngineSimulation implements Simulation {
     const entry = this.entry(name);
     this.fault(name, "kill");
     if (entry.role === "client") {
-      if (!(entry.client instanceof AdminClient)) entry.client.close();
+      if (entry.client instanceof GroupConsumerClient) entry.client.crash();
+      else if (!(entry.client instanceof AdminClient)) entry.client.close();
       entry.node.crash();
       return;
     }
@@ -291,14 +301,51 @@ export class EngineSimulation implements Simulation {
     return client;
   }
 
-  // SCAFFOLD (issue #11): replaced by the group coordinator work before it lands.
-  groupConsumer(id: string, _config: EngineConfig): GroupConsumer {
-    throw new Error(`group consumer ${id}: consumer groups are not built yet`);
+  groupConsumer(id: string, config: EngineConfig): GroupConsumer {
+    const fetchSettings = readConsumerSettings(config);
+    const settings = readGroupConsumerSettings(config);
+    this.ensureOffsetsTopic();
+    const existing = this.entries.get(id);
+    if (existing !== undefined) {
+      // A restarted application: a new client on the same node, once the old one crashed or closed.
+      if (existing.role !== "client" || !(existing.client instanceof GroupConsumerClient) || !existing.client.closed) {
+        throw new Error(`client id: "${id}" is already a node name; use another id (a group consumer may reuse its id only after it crashed or closed)`);
+      }
+      if (existing.node.status === "down") existing.node.start();
+      const client = new GroupConsumerClient(id, existing.node, this.context, settings, fetchSettings);
+      this.entries.set(id, { role: "client", node: existing.node, client });
+      this.traceLog.record(this.nowMs, id, `group consumer session starts (group ${settings.group})`);
+      return client;
+    }
+    const node = this.addClient(id);
+    const client = new GroupConsumerClient(id, node, this.context, settings, fetchSettings);
+    this.entries.set(id, { role: "client", node, client });
+    // The handler looks the client up each time: a restarted session replaces it on the same node.
+    this.network.attach(node, (_from, message) => {
+      const entry = this.entries.get(id);
+      if (entry?.role === "client" && entry.client instanceof GroupConsumerClient) entry.client.handle(message);
+    });
+    return client;
   }
 
-  onCoordinator(_listener: (observation: CoordinatorObservation) => void): void {}
+  private ensureOffsetsTopic(): void {
+    if (this.offsetsTopicRequested) return;
+    this.offsetsTopicRequested = true;
+    const settings = this.context.brokerSettings;
+    // Kafka refuses to create it with fewer brokers than offsets.topic.replication.factor; the engine
+    // caps the factor at the cluster size instead, so a one-broker scenario can still have groups.
+    const replicationFactor = Math.min(settings.offsetsTopicReplicationFactor, this.context.brokerIds.length);
+    this.admin.createTopic({ name: offsetsTopic, partitions: settings.offsetsTopicPartitions, replicationFactor, config: {} }, (result) => {
+      if (result.type === "fail") this.traceLog.record(this.nowMs, "simulation", `${offsetsTopic} not created: ${result.error}`);
+    });
+  }
+
+  onCoordinator(listener: (observation: CoordinatorObservation) => void): void {
+    this.coordinatorListeners.push(listener);
+  }
 
   consumer(id: string, config: EngineConfig): Consumer {
+    if (config["group.id"] !== undefined) throw new Error(`consumer ${id}: config "group.id" is set; a consumer in a group is made with groupConsumer(), consumer() assigns partitions itself`);
     const settings = readConsumerSettings(config);
     const node = this.addClient(id);
     const client = new ConsumerClient(id, node, this.context, settings);

@@ -83,8 +83,6 @@ const retryMakers: readonly FaultKind[] = ["cut-client", "one-way", "isolate-lea
 const downMakers: readonly FaultKind[] = ["kill", "stop", "pause"];
 /** Leader changes under a polling consumer: where a consumer's position must survive. */
 const leaderChangers: readonly FaultKind[] = ["kill-leader", "isolate-leader"];
-/** Why the group cases run nowhere yet (adapters/engine/target.ts refuses group consumers). */
-const groupsPending = "the engine's group coordinator is not built yet (issue #11)";
 /** Broker faults beside the group episodes (consumer crash, freeze, coordinator kill) of group presets. */
 const groupBrokerFaults: readonly FaultKind[] = ["kill", "kill-leader", "isolate-leader"];
 
@@ -97,16 +95,16 @@ export const holdsCases: readonly HoldsCase[] = [
   { family: "unclean-election", title: "unclean election off: no acknowledged record lost while the ISR is down", preset: "clean-two-replicas", guarantees: ["D7"], consumers: 1, faultKinds: everyFaultButPowerLoss },
   { family: "idempotence", title: "idempotent producers: no duplicates, no loss, order kept", preset: "idempotent", guarantees: ["D3", "O3"], faultKinds: retryMakers },
   {
-    family: "groups", pending: groupsPending,
+    family: "groups",
     title: "a group committing after processing (range), and a second group: exclusive, covered, resumed, nothing skipped, no regression, independent",
     preset: "group-sync-after",
     guarantees: ["C1", "C2", "C3", "C4", "C6", "C7", "C8"],
     faultKinds: groupBrokerFaults,
   },
-  { family: "groups", pending: groupsPending, title: "a group committing before processing: nothing processed twice", preset: "group-sync-before", guarantees: ["C1", "C3", "C4", "C6"], faultKinds: groupBrokerFaults },
-  { family: "groups", pending: groupsPending, title: "auto commit: skips and repeats only where auto commit explains them", preset: "group-auto", guarantees: ["C1", "C3", "C5"], faultKinds: groupBrokerFaults },
-  { family: "groups", pending: groupsPending, title: "sticky assignor: balanced and sticky", preset: "group-sticky", guarantees: ["C1", "C2", "C4", "C8"], faultKinds: groupBrokerFaults },
-  { family: "groups", pending: groupsPending, title: "cooperative-sticky: incremental rebalancing never gives a partition two owners", preset: "group-cooperative", guarantees: ["C1", "C2", "C3", "C4", "C8"], faultKinds: groupBrokerFaults },
+  { family: "groups", title: "a group committing before processing: nothing processed twice", preset: "group-sync-before", guarantees: ["C1", "C3", "C4", "C6"], faultKinds: groupBrokerFaults },
+  { family: "groups", title: "auto commit: skips and repeats only where auto commit explains them", preset: "group-auto", guarantees: ["C1", "C3", "C5"], faultKinds: groupBrokerFaults },
+  { family: "groups", title: "sticky assignor: balanced and sticky", preset: "group-sticky", guarantees: ["C1", "C2", "C4", "C8"], faultKinds: groupBrokerFaults },
+  { family: "groups", title: "cooperative-sticky: incremental rebalancing never gives a partition two owners", preset: "group-cooperative", guarantees: ["C1", "C2", "C3", "C4", "C8"], faultKinds: groupBrokerFaults },
 ];
 
 export const teethCases: readonly TeethCase[] = [
@@ -124,9 +122,9 @@ export const teethCases: readonly TeethCase[] = [
   { family: "ordering", title: "5 in flight, retries, no idempotence: same-key records reordered", preset: "retries-no-idempotence", guarantees: ["O3"], faultKinds: retryMakers, intensity: 0.6 },
   { family: "unclean-election", title: "unclean election on: an out-of-sync leader loses acknowledged records", preset: "unclean", guarantees: ["D7", "D2", "D6", "D9"], consumers: 1, faultKinds: ["kill", "kill-leader", "isolate", "pause"], intensity: 0.8 },
   { family: "idempotence", title: "idempotence off with retries: duplicates", preset: "retries-no-idempotence", guarantees: ["D3", "D1"], faultKinds: retryMakers, intensity: 0.6 },
-  { family: "groups", pending: groupsPending, title: "commit before processing: records skipped across a consumer crash (at-most-once)", preset: "group-sync-before", guarantees: ["C4"], faultKinds: [], groupFaultKinds: ["kill-consumer"], intensity: 0.6 },
-  { family: "groups", pending: groupsPending, title: "auto commit with slow processing: records skipped or repeated across a consumer crash", preset: "group-auto", guarantees: ["C4", "C5"], faultKinds: [], groupFaultKinds: ["kill-consumer"], intensity: 0.6 },
-  { family: "groups", pending: groupsPending, title: "asynchronous commits: a late commit moves the committed offset back", preset: "group-async", guarantees: ["C6"], faultKinds: [], groupFaultKinds: ["kill-coordinator", "pause-consumer"], intensity: 0.8 },
+  { family: "groups", title: "commit before processing: records skipped across a consumer crash (at-most-once)", preset: "group-sync-before", guarantees: ["C4"], faultKinds: [], groupFaultKinds: ["kill-consumer"], intensity: 0.6 },
+  { family: "groups", title: "auto commit with slow processing: records skipped or repeated across a consumer crash", preset: "group-auto", guarantees: ["C4", "C5"], faultKinds: [], groupFaultKinds: ["kill-consumer"], intensity: 0.6 },
+  { family: "groups", title: "asynchronous commits: a late commit moves the committed offset back", preset: "group-async", guarantees: ["C6"], faultKinds: [], groupFaultKinds: ["kill-coordinator", "pause-consumer"], intensity: 0.8 },
 ];
 
 export const plantedBugCases: readonly PlantedBugCase[] = [
@@ -141,12 +139,12 @@ export const plantedBugCases: readonly PlantedBugCase[] = [
   { family: "ordering", bug: "consumer-rewind-on-leader-change", preset: "durable", guarantees: ["O1"], consumers: 1, pollWeight: 4, maxProducers: 1, faultKinds: leaderChangers, intensity: 0.6 },
   { family: "ordering", bug: "consumer-skip-on-error", preset: "durable", guarantees: ["O1"], consumers: 1, pollWeight: 4, maxProducers: 1, faultKinds: leaderChangers, intensity: 0.6 },
   { family: "idempotence", bug: "no-sequence-check", preset: "idempotent", guarantees: ["D3", "O3"], faultKinds: retryMakers, intensity: 0.6 },
-  { family: "groups", pending: groupsPending, bug: "assign-without-rebalance", preset: "group-sync-after", guarantees: ["C1"], faultKinds: [], maxProducers: 1 },
-  { family: "groups", pending: groupsPending, bug: "commit-last-processed", preset: "group-sync-after", guarantees: ["C3"], faultKinds: [], groupFaultKinds: ["kill-consumer"], maxProducers: 1 },
-  { family: "groups", pending: groupsPending, bug: "sync-commit-retried-late", preset: "group-sync-after", guarantees: ["C6"], faultKinds: ["cut-client"], groupFaultKinds: ["kill-coordinator"], intensity: 0.8, maxProducers: 1 },
-  { family: "groups", pending: groupsPending, bug: "sticky-forgets-ownership", preset: "group-sticky", guarantees: ["C8"], faultKinds: [], groupFaultKinds: ["kill-consumer"], maxProducers: 1 },
-  { family: "groups", pending: groupsPending, bug: "accept-stale-commit", preset: "group-sync-after", guarantees: ["C3", "C4"], faultKinds: [], groupFaultKinds: ["pause-consumer"], intensity: 0.8, maxProducers: 1 },
-  { family: "groups", pending: groupsPending, bug: "offsets-shared-across-groups", preset: "group-sync-after", guarantees: ["C7"], faultKinds: [], groupFaultKinds: ["kill-consumer"], maxProducers: 1 },
+  { family: "groups", bug: "assign-without-rebalance", preset: "group-sync-after", guarantees: ["C1"], faultKinds: [], maxProducers: 1 },
+  { family: "groups", bug: "commit-last-processed", preset: "group-sync-after", guarantees: ["C3"], faultKinds: [], groupFaultKinds: ["kill-consumer"], maxProducers: 1 },
+  { family: "groups", bug: "sync-commit-retried-late", preset: "group-sync-after", guarantees: ["C6"], faultKinds: ["cut-client"], groupFaultKinds: ["kill-coordinator"], intensity: 0.8, maxProducers: 1 },
+  { family: "groups", bug: "sticky-forgets-ownership", preset: "group-sticky", guarantees: ["C8"], faultKinds: [], groupFaultKinds: ["kill-consumer"], maxProducers: 1 },
+  { family: "groups", bug: "accept-stale-commit", preset: "group-sync-after", guarantees: ["C3", "C4"], faultKinds: [], groupFaultKinds: ["pause-consumer"], intensity: 0.8, maxProducers: 1 },
+  { family: "groups", bug: "offsets-shared-across-groups", preset: "group-sync-after", guarantees: ["C7"], faultKinds: [], groupFaultKinds: ["kill-consumer"], maxProducers: 1 },
 ];
 
 /** The scenarios a planted-bug case searches: its preset, shaped as the case says (one definition for the tests and the bench). */

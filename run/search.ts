@@ -84,11 +84,10 @@ export async function searchScenarios(options: SearchOptions): Promise<SearchRes
     // The machine failed (no engine, a broker that never starts): shrinking would only try again, a
     // cluster start each time. Every later candidate fails at once with the same error.
     if (environmentFailure !== undefined) throw environmentFailure;
-    if (signal !== undefined) {
-      // The engine runs a scenario without yielding: let a pending SIGINT reach its handler first.
-      await new Promise((resolve) => setImmediate(resolve));
-      if (signal.aborted) stop();
-    }
+    // The engine runs a scenario without yielding: let pending I/O run between scenarios (a SIGINT's
+    // handler, a test runner's messages to its workers, a progress line) before the next one.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (signal?.aborted === true) stop();
     let run: JudgedRun;
     try {
       run = await runAndJudge(options.target, scenario, runOptions);

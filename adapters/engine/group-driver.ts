@@ -4,7 +4,8 @@
  * member's generation, processing and commits, as each commit mode's application loop would.
  *
  * One application loop per consumer, as a Java consumer's thread runs it: poll, then process and
- * commit in the order the commit mode says; a poll step that arrives while the loop is still busy (or
+ * commit in the order the commit mode says (async-after-processing retries a retriable failure once,
+ * from the commit's callback, as the study notes' example does); a poll step that arrives while the loop is still busy (or
  * the consumer is frozen or crashed) is skipped, as a real loop would not have called poll() then.
  * A crash ends the session: open operations complete as `info`, scheduled processing never happens.
  * A restart starts a new session that subscribes again to the same topics.
@@ -199,8 +200,13 @@ export class GroupDriver {
       case "async-after-processing":
         this.later(member, session, member.processingMs, () => {
           this.process(member, records);
-          // The loop goes on at once: the answer comes whenever it comes.
-          this.commit(member, session, "async", () => undefined);
+          // The loop goes on at once: the answer comes whenever it comes. A retriable failure is
+          // retried from the callback with the same offsets, as the seed's example application does
+          // (000 §4.3.3): by then a later commit may have succeeded, and the retry moves it back (C6).
+          const offsets = session.consumer.positions();
+          this.commit(member, session, "async", (result) => {
+            if (result.type !== "ok" && /^(RetriableCommitFailedException|TimeoutException)/.test(result.error)) this.commit(member, session, "async", () => undefined, offsets);
+          }, offsets);
           member.busy = false;
         });
         return;
@@ -220,9 +226,8 @@ export class GroupDriver {
   }
 
   /** Commits the positions after the last poll (what commitSync()/commitAsync() without arguments do). */
-  private commit(member: GroupMember, session: Session, kind: "sync" | "async", then: (result: CommitResult) => void): void {
+  private commit(member: GroupMember, session: Session, kind: "sync" | "async", then: (result: CommitResult) => void, offsets = session.consumer.positions()): void {
     const consumer = session.consumer;
-    const offsets = consumer.positions();
     const operation = this.begin(member, "commit", this.commitValue(member, kind, offsets, consumer.identity()));
     const done = (result: CommitResult): void => {
       if (!this.current(member, session)) return;

@@ -4,6 +4,8 @@ import type { ErrorCode } from "../protocol/errors.js";
 import type { ConsumerFetchResult, Message, MetadataRecord, PartitionRecord, ProducePartitionResult } from "../protocol/messages.js";
 import { assert } from "../simulation/assert.js";
 import type { Disk } from "../storage/disk.js";
+import { GroupCoordinator } from "../group/coordinator/coordinator.js";
+import { isGroupRequest, offsetsTopic, type GroupResponse } from "../protocol/group-messages.js";
 import { PartitionReplica, type ReplicaHost } from "./partition-replica.js";
 import { readTopicSettings, type TopicSettings } from "./settings.js";
 
@@ -30,6 +32,7 @@ export class Broker implements ReplicaHost {
   private nextProducerId = 0;
   private producerIdEnd = 0;
   private readonly cleanStart: boolean;
+  private readonly coordinator: GroupCoordinator;
 
   constructor(
     readonly brokerId: number,
@@ -37,6 +40,15 @@ export class Broker implements ReplicaHost {
     private readonly disk: Disk,
     readonly context: EngineContext,
   ) {
+    this.coordinator = new GroupCoordinator({
+      brokerId,
+      context,
+      send: (to: string, message: GroupResponse) => this.send(to, message),
+      timer: (delayMs: number, action: () => void) => this.timer(delayMs, action),
+      trace: (text: string) => this.trace(text),
+      replica: (topic: string, partition: number) => this.replica(topic, partition),
+      offsetsLeaders: () => this.offsetsLeaders(),
+    });
     this.cleanStart = disk.cleanShutdown;
     disk.cleanShutdown = false;
     for (const log of disk.allLogs()) log.recover();
@@ -114,7 +126,15 @@ export class Broker implements ReplicaHost {
     });
   }
 
+  /** Leaders of the offsets topic's partitions as this broker's metadata has them (null before the topic exists). */
+  private offsetsLeaders(): readonly (number | null)[] | null {
+    const metadata = this.topics.get(offsetsTopic);
+    if (metadata === undefined) return null;
+    return Array.from({ length: metadata.partitions }, (_, partition) => metadata.states[partition]?.leader ?? null);
+  }
+
   handle(from: string, message: Message): void {
+    if (isGroupRequest(message)) return this.coordinator.handle(from, message);
     switch (message.kind) {
       case "register-response":
         if (this.brokerEpoch < 0) {
@@ -196,6 +216,7 @@ export class Broker implements ReplicaHost {
         this.replicas.set(key, replica);
       }
       replica.applyState(state);
+      if (state.topic === offsetsTopic) this.coordinator.onOffsetsPartition(replica);
     }
   }
 

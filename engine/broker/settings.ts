@@ -20,6 +20,12 @@ export interface BrokerSettings {
   readonly eligibleLeaderReplicas: boolean;
   /** Kafka 4.x: the high watermark does not advance while the ISR is below min.insync.replicas. */
   readonly highWatermarkNeedsMinIsr: boolean;
+  /** The group coordinator's settings (engine/group/coordinator). */
+  readonly offsetsTopicPartitions: number;
+  readonly offsetsTopicReplicationFactor: number;
+  readonly groupInitialRebalanceDelayMs: number;
+  readonly groupMinSessionTimeoutMs: number;
+  readonly groupMaxSessionTimeoutMs: number;
 }
 
 /** Honoured broker keys (engine/honoured-keys.ts); every one is read below. */
@@ -42,6 +48,11 @@ export function readBrokerSettings(config: EngineConfig, version: KafkaVersion):
     highWatermarkCheckpointIntervalMs: readNumber(config, "replica.high.watermark.checkpoint.interval.ms", 5_000, { min: 1 }),
     eligibleLeaderReplicas: readBoolean(config, "eligible.leader.replicas.enable", versionAtLeast(version, 4, 1)),
     highWatermarkNeedsMinIsr: versionAtLeast(version, 4, 0),
+    offsetsTopicPartitions: readNumber(config, "offsets.topic.num.partitions", 50, { min: 1, max: 1000 }),
+    offsetsTopicReplicationFactor: readNumber(config, "offsets.topic.replication.factor", 3, { min: 1, max: 32767 }),
+    groupInitialRebalanceDelayMs: readNumber(config, "group.initial.rebalance.delay.ms", 3_000, { min: 0 }),
+    groupMinSessionTimeoutMs: readNumber(config, "group.min.session.timeout.ms", 6_000, { min: 0 }),
+    groupMaxSessionTimeoutMs: readNumber(config, "group.max.session.timeout.ms", 1_800_000, { min: 0 }),
   };
   if (settings.brokerHeartbeatIntervalMs >= settings.brokerSessionTimeoutMs) {
     throw new Error(

@@ -1,4 +1,4 @@
-import type { Consumer, EngineRecord, EngineTopicPartition, PollResult } from "../api.js";
+import type { Consumer, EngineOffset, EngineRecord, EngineTopicPartition, PollResult } from "../api.js";
 import type { EngineContext } from "../context.js";
 import { brokerNodeName } from "../context.js";
 import type { SimulatedNode } from "../network/node.js";
@@ -69,6 +69,26 @@ export class ConsumerClient implements Consumer {
     const keep = new Set(this.assignment.map((entry) => `${entry.topic}-${entry.partition}`));
     for (const key of [...this.positions.keys()]) if (!keep.has(key)) this.positions.delete(key);
     for (const { topic } of this.assignment) this.metadata.want(topic);
+    this.metadata.refresh();
+  }
+
+  /** The next offset to read of every assigned partition whose position is known. */
+  knownPositions(): EngineOffset[] {
+    const known: EngineOffset[] = [];
+    for (const { topic, partition } of this.assignment) {
+      const position = this.positions.get(`${topic}-${partition}`);
+      if (position != null) known.push({ topic, partition, offset: position.offset });
+    }
+    return known;
+  }
+
+  /** Partition count of a topic from the metadata (a group leader's assignor needs it). */
+  partitionCount(topic: string): number | undefined {
+    return this.metadata.partitions(topic)?.length;
+  }
+
+  watchTopics(topics: readonly string[]): void {
+    for (const topic of topics) this.metadata.want(topic);
     this.metadata.refresh();
   }
 

@@ -19,7 +19,15 @@ export type ErrorCode =
   | "INELIGIBLE_REPLICA"
   | "STALE_BROKER_EPOCH"
   | "NOT_CONTROLLER"
-  | "COORDINATOR_NOT_AVAILABLE";
+  | "COORDINATOR_NOT_AVAILABLE"
+  | "NOT_COORDINATOR"
+  | "COORDINATOR_LOAD_IN_PROGRESS"
+  | "ILLEGAL_GENERATION"
+  | "UNKNOWN_MEMBER_ID"
+  | "REBALANCE_IN_PROGRESS"
+  | "INCONSISTENT_GROUP_PROTOCOL"
+  | "INVALID_SESSION_TIMEOUT"
+  | "FENCED_INSTANCE_ID";
 
 /**
  * Errors that prove the request appended nothing. Anything else after a send (timeouts, leadership

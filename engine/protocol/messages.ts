@@ -1,5 +1,6 @@
 import type { StoredBatch, StoredRecord } from "../storage/partition-log.js";
 import type { ErrorCode } from "./errors.js";
+import type { GroupMessage } from "./group-messages.js";
 
 /** What the controller's metadata log holds (KRaft's records, reduced to what the engine needs). */
 export type MetadataRecord =
@@ -60,6 +61,7 @@ export interface ConsumerFetchResult {
 }
 
 export type Message =
+  | GroupMessage
   // broker <-> controller
   | { readonly kind: "register"; readonly brokerId: number; readonly incarnation: number; readonly cleanShutdown: boolean }
   | { readonly kind: "register-response"; readonly brokerEpoch: number; readonly producerIdBlockStart: number }

@@ -8,7 +8,8 @@ import type { SendResult } from "../index.js";
 describe("planted bugs have teeth", () => {
   it("every planted bug is documented with the guarantees it breaks", () => {
     expect(plantedBugs.map((bug) => bug.id).sort()).toEqual(
-      ["ack-batch-base-offset", "consumer-rewind-on-leader-change", "consumer-skip-on-error", "early-ack", "high-watermark-at-log-end", "ignore-min-insync-replicas", "no-sequence-check", "retry-to-back", "truncate-to-high-watermark", "unclean-election-always", "wrong-key-hash"].sort(),
+      ["ack-batch-base-offset", "consumer-rewind-on-leader-change", "consumer-skip-on-error", "early-ack", "high-watermark-at-log-end", "ignore-min-insync-replicas", "no-sequence-check", "retry-to-back", "truncate-to-high-watermark", "unclean-election-always", "wrong-key-hash",
+        "assign-without-rebalance", "commit-last-processed", "sync-commit-retried-late", "sticky-forgets-ownership", "accept-stale-commit", "offsets-shared-across-groups"].sort(),
     );
     for (const bug of plantedBugs) expect(bug.breaks.length).toBeGreaterThan(0);
   });

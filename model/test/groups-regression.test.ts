@@ -54,6 +54,31 @@ describe("the seed's 1-2-3 example (000 §4.3.3)", () => {
     expect(violations(verdict)).toEqual([]);
   });
 
+  /** The application's variant: commitAsync(2) fails, commitAsync(3) succeeds, then the callback retries 2. */
+  function retriedAfterFailure(retry: "same offsets" | "older than asked") {
+    const { builder, c0 } = member("async-after-processing");
+    c0.poll(0, [0, 1]);
+    c0.process(0, [0, 1]);
+    c0.commit({ 0: 2 }, "info", "async");
+    c0.poll(0, [2]);
+    c0.process(0, [2]);
+    c0.commit({ 0: 3 }, "ok", "async");
+    c0.commit({ 0: retry === "same offsets" ? 2 : 1 }, "ok", "async");
+    finalReads(builder, [4]);
+    return checkHistory(builder.build());
+  }
+
+  it("an application's retry of a failed async commit is the regression (C6, allowed), not a commit behind its reads (C3)", () => {
+    const verdict = retriedAfterFailure("same offsets");
+    expect(anomalies(verdict, "commit-not-next-offset")).toEqual([]);
+    expect(anomalies(verdict, "offset-regression", "C6")).toMatchObject([{ allowed: true }]);
+    expect(violations(verdict)).toEqual([]);
+  });
+
+  it("an async commit behind its own reads that repeats no failed commit is still C3's", () => {
+    expect(anomalies(retriedAfterFailure("older than asked"), "commit-not-next-offset", "C3")).toHaveLength(1);
+  });
+
   it("is read from the coordinator's stored offsets when the history has them", () => {
     const found = anomalies(oneTwoThree(true), "offset-regression", "C6");
     expect(found).toMatchObject([{ allowed: true }]);

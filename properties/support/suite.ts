@@ -32,7 +32,7 @@ export const smallCounterexample = { faults: 5, producers: 2, sends: 15 } as con
 const defaultRuns = 20;
 const defaultBudget = 2000;
 /** Wall-clock bound on one search including shrinking; past it fast-check reports what it has. */
-const searchTimeLimitMs = 60_000;
+const searchTimeLimitMs = 100_000;
 const testTimeoutMs = 150_000;
 
 function outDirectory(): string {

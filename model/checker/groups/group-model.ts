@@ -69,13 +69,16 @@ export class Span {
     this.processed.add(offset);
   }
 
-  /** The highest offset whose processing completed strictly before `time` (-1: none). */
+  /** The highest offset whose processing completed at or before `time` (-1: none). */
   maxProcessedBefore(time: number): number {
     let low = 0;
     let high = this.processedTimes.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if ((this.processedTimes[middle] as number) < time) low = middle + 1;
+      // At the same instant counts as before: a member's loop is sequential, so a processing that
+      // completed at the commit's invocation time completed before it (the engine's clock stands still
+      // between the two; the history orders them by index).
+      if ((this.processedTimes[middle] as number) <= time) low = middle + 1;
       else high = middle;
     }
     return low === 0 ? -1 : (this.processedMaxima[low - 1] as number);

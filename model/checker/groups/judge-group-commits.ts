@@ -9,7 +9,8 @@
  *   coordinator's was above g and it must have refused the commit (ILLEGAL_GENERATION). A zombie's
  *   commit, reported once; what it caused (a regression, skipped or repeated records) is implied.
  * - C3 `commit-not-next-offset`: a committed offset is the next offset to read, so a member never
- *   commits an offset at or below a record it had already processed in the same ownership span.
+ *   commits an offset at or below a record it had already processed in the same ownership span (an
+ *   async commit repeating the offsets of one of its own that failed is a retry: judged by C6).
  * - C6 `failed-commit-applied`: an offset stored, or resumed from, that only a commit refused (`fail`)
  *   asked for: a failed commit must not take effect.
  * Generation -1 commits (outside a generation), and commits of KIP-848 members (`group.protocol=consumer`,
@@ -92,8 +93,16 @@ export function judgeCommitDefects(groups: GroupJudging): void {
   const state = model.state;
   for (const facts of model.groups.values()) {
     const reportedStale = new Set<CommitOp>();
+    /** Offsets of async commits that failed or went unanswered, by process: a later equal commit is their retry. */
+    const unsettledAsync = new Map<string, Set<string>>();
     for (const commit of facts.commits) {
       if (commit.invokeIndex < 0) continue;
+      const retried = unsettledAsync.get(commit.process) ?? new Set<string>();
+      const isRetryOf = (partitionId: number, offset: number): boolean => commit.value.mode === "async" && retried.has(`${partitionId}:${offset}`);
+      if (commit.value.mode === "async" && commit.outcome !== "ok") {
+        for (const [partitionId, offset] of commit.offsets) retried.add(`${partitionId}:${offset}`);
+        unsettledAsync.set(commit.process, retried);
+      }
       groups.evidence.commitsChecked++;
       const generation = commit.value.generation;
       const classic = model.state.groups?.memberOf(commit.process)?.classic !== false;
@@ -122,6 +131,9 @@ export function judgeCommitDefects(groups: GroupJudging): void {
         if (span === undefined || span.startTime >= commit.invokeTime) continue;
         const processed = span.maxProcessedBefore(commit.invokeTime);
         if (processed < offset) continue;
+        // The application retrying a failed async commit with its old offsets (the 1-2-3 example) asks
+        // for the offset it was right to ask for then: what the retry does is C6's (a regression), not C3's.
+        if (isRetryOf(partitionId, offset)) continue;
         groups.emit(
           {
             kind: "commit-not-next-offset",

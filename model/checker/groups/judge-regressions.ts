@@ -4,7 +4,7 @@
  * commits acknowledged ok, in the order of their answers. A step down is explained, or a violation:
  * - an asynchronous (or automatic) commit sent before the higher one and landing after it: the seed's
  *   1-2-3 example (000 §4.3.3), allowed and named: "commit of 2 (invoked at ..) completed after commit
- *   of 3 (invoked ..)";
+ *   of 3 (invoked ..)"; or the application retrying its own failed asynchronous commit after a newer one;
  * - a new owner that legitimately resumed lower (after a truncation put the committed offset out of
  *   range, or from a lower commit that may still have landed) commits from where it resumed: that is
  *   no commit going backwards (when the lower commit it resumed from was a synchronous one sent before
@@ -61,6 +61,29 @@ function reordered(lower: CommitOp, higher: CommitOp | null, partitionId: number
   return `${lower.value.mode} commit of ${lower.offsets.get(partitionId)} (${sentWords(lower)}) ${landed} commit of ${higher.offsets.get(partitionId)} (${sentWords(higher)})`;
 }
 
+/**
+ * The application's variant of the same example: the lower commit repeats the offset of one of the
+ * member's own asynchronous commits that failed (or went unanswered) and was sent before the higher
+ * one: a retry from the commit's callback, landing after the newer commit.
+ */
+function retriedLate(lower: CommitOp, higher: CommitOp | null, partitionId: number, commits: readonly CommitOp[]): string | null {
+  if (higher === null || lower.process !== higher.process || !asynchronous(lower) || lower.invokeIndex < 0 || higher.invokeIndex < 0) return null;
+  const offset = lower.offsets.get(partitionId);
+  const failed = commits.find(
+    (earlier) =>
+      earlier !== lower &&
+      earlier.process === lower.process &&
+      asynchronous(earlier) &&
+      earlier.outcome !== "ok" &&
+      earlier.invokeIndex >= 0 &&
+      earlier.invokeTime < higher.invokeTime &&
+      earlier.completionTime <= lower.invokeTime &&
+      earlier.offsets.get(partitionId) === offset,
+  );
+  if (failed === undefined) return null;
+  return `${lower.value.mode} commit of ${offset} (${sentWords(lower)}) retried the commit of ${offset} that ended ${failed.outcome} (${sentWords(failed)}), after the commit of ${higher.offsets.get(partitionId)} (${sentWords(higher)})`;
+}
+
 export function judgeRegressions(groups: GroupJudging): void {
   const model = groups.model;
   const state = model.state;
@@ -89,7 +112,7 @@ export function judgeRegressions(groups: GroupJudging): void {
         const events = [...previous.events, ...current.events];
         let allowed = false;
         let explanation = "";
-        const order = commit === null ? null : reordered(commit, previous.commit, partitionId, observed);
+        const order = commit === null ? null : (reordered(commit, previous.commit, partitionId, observed) ?? retriedLate(commit, previous.commit, partitionId, facts.commits));
         const resume = span === undefined ? undefined : groups.resumeBySpan.get(span);
         if (order !== null) {
           allowed = true;
