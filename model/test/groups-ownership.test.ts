@@ -1,6 +1,7 @@
 /**
- * C1 (one owner per partition and generation), C2 (every subscribed partition owned), and O1 under
- * subscribe: each rule on a correct history and on the nearest bad one.
+ * C1 (one owner per partition and generation), C2 from the coordinator's view (every subscribed
+ * partition owned; the members' own views: groups-coverage.test.ts), and O1 under subscribe: each rule
+ * on a correct history and on the nearest bad one.
  */
 import { describe, expect, it } from "vitest";
 import { checkHistory, type Verdict } from "../index.js";
@@ -123,46 +124,6 @@ describe("C2 unowned-partition", () => {
 
   it("cooperative: a partition its previous owner, still a member, is revoking may be unowned for one generation", () => {
     expect(anomalies(observed([], "cooperative-sticky"), "unowned-partition")).toEqual([]);
-  });
-
-  function ownViews(options: { secondGets: readonly number[]; secondGeneration?: number; crashOther?: boolean; pollLate?: boolean }) {
-    const consumers = { ...two, "consumer-2": { group: "g", mode: "sync-after-processing", config: { "session.timeout.ms": 10, "heartbeat.interval.ms": 3 } } } as const;
-    const builder = groupSetup({ partitions: 2, consumers });
-    const c0 = builder.member("consumer-0", "m0");
-    const c1 = builder.member("consumer-1", "m1");
-    const c2 = builder.member("consumer-2", "m2");
-    c2.subscribe();
-    c2.assigned(1, [0, 1]);
-    // A clean close (LeaveGroup) before the others joined: consumer-2 is in no later generation.
-    if (options.crashOther === true) c2.crash();
-    else c2.close();
-    c0.subscribe();
-    c1.subscribe();
-    c0.assigned(2, [0]);
-    c1.assigned(options.secondGeneration ?? 2, options.secondGets);
-    // 20 ms later: longer than consumer-2's session timeout and a heartbeat.
-    if (options.pollLate === true) builder.time += 20_000_000;
-    c0.poll();
-    c1.poll();
-    return checkHistory(builder.build());
-  }
-
-  it("without the coordinator's view, judges the last generation every live member ended in", () => {
-    expect(statusOf(ownViews({ secondGets: [1] }), "C2")).toBe("holds");
-    expect(anomalies(ownViews({ secondGets: [] }), "unowned-partition", "C2")).toHaveLength(1);
-  });
-
-  it("is inconclusive, saying why, when the members ended in different generations", () => {
-    const verdict = ownViews({ secondGets: [1], secondGeneration: 3 });
-    expect(statusOf(verdict, "C2")).toBe("inconclusive");
-    expect(evidenceOf(verdict, "C2")).toMatch(/live members ended in different generations \(consumer-0: 2, consumer-1: 3/);
-  });
-
-  it("a crashed member may still be in the last generation, until its session must have expired", () => {
-    const early = ownViews({ secondGets: [], crashOther: true });
-    expect(statusOf(early, "C2")).toBe("inconclusive");
-    expect(evidenceOf(early, "C2")).toMatch(/consumer-2 left at .* may still be a member of generation 2/);
-    expect(anomalies(ownViews({ secondGets: [], crashOther: true, pollLate: true }), "unowned-partition", "C2")).toHaveLength(1);
   });
 });
 

@@ -4,7 +4,8 @@
  * partition, from the `assigned` call that gave it to the call, crash or close that took it away),
  * with what each span read and processed; per group, its commits (paired operations, each with the
  * span that made it), its processing, the coordinator's stored offsets (matched to the commits that
- * asked for them), and every claim "member M owns p in generation g" the members or the coordinator made.
+ * asked for them), every claim "member M owns p in generation g" the members or the coordinator made,
+ * and each member session's reported generations (C2 without the coordinator's view).
  *
  * A member's owned set follows its own listener calls: owned = owned - revoked - lost + assigned. Eager
  * rebalancing revokes everything before each join, so `assigned` replaces the assignment; cooperative
@@ -165,23 +166,40 @@ export interface Claim {
   readonly span: Span | null;
 }
 
-/** How a member's last session ended, and what it owned then (C2 without the coordinator's view). */
-export interface MemberEnd {
-  readonly profile: MemberProfile;
-  readonly alive: boolean;
-  /** The generation of its latest `assigned` in the last session (-1: none, or lost), and that event. */
+/** One `assigned` call: the member's assignment in that generation (what it owned right after the call). */
+export interface GenerationReport {
   readonly generation: number;
-  readonly assignedIndex: number;
-  /** A poll after that `assigned` reported another generation: its view is incomplete. */
-  readonly pollMismatch: boolean;
-  readonly owned: readonly number[];
-  /** When the last session ended (crash or close); infinity while alive. */
-  readonly endTime: number;
-  readonly endedBy: "crash" | "close" | null;
-  /** When the last session began (its first subscribe). */
-  readonly sessionStart: number;
-  readonly endIndex: number;
-  readonly sessions: number;
+  readonly member: string;
+  readonly index: number;
+  readonly time: number;
+  readonly partitions: readonly number[];
+}
+
+/** An event of a member's session after which it may have sent a JoinGroup (or been expelled): it left its latest generation. */
+export interface RejoinSign {
+  readonly index: number;
+  readonly time: number;
+  readonly what: string;
+}
+
+/**
+ * One session of a group consumer (subscribe to crash or close), as C2 judges coverage from the
+ * members' own views: the generations it reported, the signs that it left them, its polls' generations.
+ */
+export interface MemberSession {
+  readonly profile: MemberProfile;
+  /** 1 for the process's first session. */
+  readonly number: number;
+  readonly startIndex: number;
+  readonly startTime: number;
+  /** The crash or close that ended it; -1 and infinity while alive at the end of the history. */
+  endIndex: number;
+  endTime: number;
+  endedBy: "crash" | "close" | null;
+  readonly reports: GenerationReport[];
+  readonly rejoinSigns: RejoinSign[];
+  /** Polls that returned naming a generation: when they were invoked, and that generation. */
+  readonly polls: { readonly invokeTime: number; readonly generation: number }[];
 }
 
 export interface GenerationMark {
@@ -203,7 +221,8 @@ export class GroupFacts {
   /** Generations seen (members' `assigned`, the coordinator's generations), sorted by time, with running maxima. */
   private marks: GenerationMark[] = [];
   private maxima: GenerationMark[] = [];
-  readonly ends: MemberEnd[] = [];
+  /** Every member session, per process in order. */
+  readonly sessions: MemberSession[] = [];
   /** Each member process's subscriptions, in order. */
   readonly subscriptions = new Map<string, { readonly time: number; readonly topics: readonly string[] }[]>();
 
@@ -307,15 +326,16 @@ export class GroupModel {
     const processings = new Map<number, Processing[]>();
     const commitsByInvoke = new Map<number, CommitOp>();
     let session = 0;
-    let alive = false;
-    let generation = -1;
-    let assignedIndex = -1;
-    let pollMismatch = false;
-    let endTime = Number.POSITIVE_INFINITY;
-    let endIndex = -1;
-    let endedBy: "crash" | "close" | null = null;
-    let sessionStart = Number.POSITIVE_INFINITY;
-    let ownedAtEnd: number[] = [];
+    let current: MemberSession | null = null;
+    /** The generation of the session's latest `assigned` (-1: none yet). */
+    let reported = -1;
+    const endSession = (event: HistoryEvent, how: "crash" | "close"): void => {
+      if (current === null) return;
+      current.endIndex = event.index;
+      current.endTime = event.time;
+      current.endedBy = how;
+      current = null;
+    };
     const closeAll = (end: SpanEnd, event: HistoryEvent): void => {
       for (const span of owned.values()) span.close(end, event.index, event.time);
       owned.clear();
@@ -323,13 +343,9 @@ export class GroupModel {
     for (const index of member.events) {
       const event = this.event(index);
       if (event.process === "nemesis") {
-        if (!crashFaults.has(event.f) || !alive) continue;
-        ownedAtEnd = [...owned.keys()];
+        if (!crashFaults.has(event.f) || current === null) continue;
         closeAll("crashed", event);
-        alive = false;
-        endTime = event.time;
-        endIndex = index;
-        endedBy = "crash";
+        endSession(event, "crash");
         continue;
       }
       switch (event.f) {
@@ -337,36 +353,24 @@ export class GroupModel {
           if (event.type !== "invoke") break;
           const value = event.value as SubscribeValue;
           push(facts.subscriptions, member.process, { time: event.time, topics: value.topics });
-          if (!alive) {
+          if (current === null) {
             session++;
-            alive = true;
-            generation = -1;
-            assignedIndex = -1;
-            pollMismatch = false;
-            endTime = Number.POSITIVE_INFINITY;
-            endIndex = -1;
-            endedBy = null;
-            sessionStart = event.time;
+            current = { profile: member, number: session, startIndex: index, startTime: event.time, endIndex: -1, endTime: Number.POSITIVE_INFINITY, endedBy: null, reports: [], rejoinSigns: [], polls: [] };
+            facts.sessions.push(current);
+            reported = -1;
             latest.clear();
           }
           break;
         }
         case "close":
         case "unsubscribe":
-          if (event.type === "invoke" || !alive) break;
-          ownedAtEnd = [...owned.keys()];
+          if (event.type === "invoke" || current === null) break;
           closeAll("closed", event);
-          alive = false;
-          endTime = event.time;
-          endIndex = index;
-          endedBy = "close";
+          endSession(event, "close");
           break;
         case "assigned": {
           const value = event.value as RebalanceValue;
           if (!member.cooperative) closeAll("reassigned", event);
-          generation = value.generation;
-          assignedIndex = index;
-          pollMismatch = false;
           this.groupOfMember.set(value.member, member.group);
           for (const entry of value.partitions) {
             const partitionId = this.partitionId(entry.topic, entry.partition);
@@ -381,6 +385,8 @@ export class GroupModel {
             const owner = member.instance ?? value.member;
             for (const [partitionId, span] of owned) this.claims.push({ group: member.group, generation: value.generation, partitionId, owner, index, span });
           }
+          reported = value.generation;
+          current?.reports.push({ generation: value.generation, member: value.member, index, time: event.time, partitions: [...owned.keys()] });
           break;
         }
         case "revoked":
@@ -391,12 +397,17 @@ export class GroupModel {
             owned.get(partitionId)?.close(event.f === "lost" ? "lost" : "revoked", index, event.time);
             owned.delete(partitionId);
           }
-          if (event.f === "lost") generation = -1;
+          current?.rejoinSigns.push({ index, time: event.time, what: `${event.f === "lost" ? "lost" : "revoked"} (event ${index})` });
           break;
         }
         case "poll": {
           const value = event.value as PollValue & { generation?: number };
-          if (value.generation !== undefined && value.generation !== generation) pollMismatch = true;
+          if (value.generation !== undefined && event.type === "ok" && current !== null) {
+            const invoke = this.state.history.events[invokeOf[index] as number];
+            current.polls.push({ invokeTime: invoke?.time ?? event.time, generation: value.generation });
+            // A poll naming a generation the member did not report: it is in (or joining) another one.
+            if (value.generation !== reported) current.rejoinSigns.push({ index, time: event.time, what: `a poll naming generation ${value.generation} (event ${index})` });
+          }
           for (const record of value.records ?? []) {
             const span = owned.get(this.partitionId(record.topic, record.partition));
             if (span === undefined) this.readOutsideSpans++;
@@ -429,19 +440,6 @@ export class GroupModel {
           break;
       }
     }
-    facts.ends.push({
-      profile: member,
-      alive,
-      generation,
-      assignedIndex,
-      pollMismatch,
-      owned: alive ? [...owned.keys()] : ownedAtEnd,
-      endTime,
-      endedBy,
-      sessionStart,
-      endIndex,
-      sessions: session,
-    });
   }
 
   private onCommit(member: MemberProfile, facts: GroupFacts, event: HistoryEvent, invokeIndex: number, latest: ReadonlyMap<number, Span>, commitsByInvoke: Map<number, CommitOp>): void {

@@ -32,7 +32,7 @@ export function judgeAssignors(groups: GroupJudging): void {
   const counts = new Map(state.history.header.topics.map((topic) => [topic.name, topic.partitions]));
   for (const facts of groups.model.groups.values()) {
     if (facts.generationEvents.length === 0) {
-      if (facts.ends.some((end) => end.sessions > 0)) groups.evidence.assignorUnknown.push(`group '${facts.group}': no coordinator view (observer group-generation) of its assignments`);
+      if (facts.sessions.length > 0) groups.evidence.assignorUnknown.push(`group '${facts.group}': no coordinator view (observer group-generation) of its assignments`);
       continue;
     }
     let previous: GroupGenerationValue | null = null;
