@@ -37,7 +37,7 @@ export type PlantedBug =
   | "assign-without-rebalance"
   /** The consumer commits the offset of the last record it returned instead of the next one to read (breaks C3). */
   | "commit-last-processed"
-  /** A synchronous commit that timed out is kept and sent again later, over newer commits (breaks C6 with sync commits). */
+  /** A synchronous commit whose attempt timed out is kept and sent again after a later success, over newer commits (breaks C6 with sync commits). */
   | "sync-commit-retried-late"
   /** The sticky assignor reassigns from scratch each generation, moving partitions without need (breaks C8). */
   | "sticky-forgets-ownership"

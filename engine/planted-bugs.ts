@@ -91,7 +91,7 @@ export const plantedBugs: readonly PlantedBugDescription[] = [
     id: "sync-commit-retried-late",
     breaks: ["C6"],
     does:
-      "A synchronous commit that did not complete within default.api.timeout.ms is kept by the client and sent again after the next commit succeeds: the old offsets land over newer ones and the committed offset moves back.",
+      "A synchronous commit whose attempt timed out (no answer within request.timeout.ms) is kept by the client and sent again after a later commit succeeds: the old offsets land over newer ones and the committed offset moves back.",
   },
   {
     id: "sticky-forgets-ownership",

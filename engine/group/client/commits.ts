@@ -28,7 +28,7 @@ interface LateCommit {
 }
 
 export class Commits {
-  /** Planted bug sync-commit-retried-late: timed-out sync commits kept to be sent again after a later success. */
+  /** Planted bug sync-commit-retried-late: sync commits whose attempt timed out, kept to be sent again after a later success. */
   private late: LateCommit[] = [];
 
   constructor(
@@ -72,12 +72,9 @@ export class Commits {
     this.trace(`commit sync ${this.describe(offsets)} generation ${identity.generation}`);
     /** An earlier attempt went unanswered or unconfirmed: it may still be stored, so a later refusal proves nothing. */
     let maybeStored = false;
+    let kept = false;
     const attempt = (): void => {
       if (this.now >= deadline) {
-        if (this.context.bugs.has("sync-commit-retried-late") && this.late.length < maxLateCommits) {
-          this.trace(`keep timed-out commit ${this.describe(offsets)} to send again later (planted bug)`);
-          this.late.push({ offsets, identity });
-        }
         return done({ type: "info", error: `TimeoutException: commit not completed within default.api.timeout.ms (${this.settings.defaultApiTimeoutMs} ms)` });
       }
       const again = (): void => this.node.timer(Math.max(1, this.settings.retryBackoffMs), attempt);
@@ -86,6 +83,11 @@ export class Commits {
         this.send(offsets, identity, (response) => {
           if (response === null || response.kind !== "offset-commit-response") {
             maybeStored = true;
+            if (!kept && this.context.bugs.has("sync-commit-retried-late") && this.late.length < maxLateCommits) {
+              kept = true;
+              this.trace(`keep timed-out commit ${this.describe(offsets)} to send again later (planted bug)`);
+              this.late.push({ offsets, identity });
+            }
             return again();
           }
           if (response.error === null) {
@@ -110,8 +112,11 @@ export class Commits {
     const late = this.late;
     this.late = [];
     for (const commit of late) {
-      this.trace(`send kept commit ${this.describe(commit.offsets)} again (planted bug)`);
-      this.send(commit.offsets, commit.identity, () => undefined);
+      this.link.ensure((found) => {
+        if (!found) return;
+        this.trace(`send kept commit ${this.describe(commit.offsets)} again (planted bug)`);
+        this.send(commit.offsets, commit.identity, () => undefined);
+      });
     }
   }
 
