@@ -68,4 +68,25 @@ describe("why the engine and Kafka differ", () => {
     const kafka = verdict([guarantee("O2", "violated")]);
     expect(explainDifference("O2", engine, kafka)).toBe("unexplained");
   });
+
+  test("a group guarantee one side's recorded configuration does not promise says which side and why", () => {
+    const engine = verdict([guarantee("C4", "holds")]);
+    const kafka = verdict([guarantee("C4", "not-promised", { reason: "group 'group-a' (auto): auto commit promises neither" })]);
+    expect(explainDifference("C4", engine, kafka)).toBe("kafka: not promised by its history's configuration (group 'group-a' (auto): auto commit promises neither)");
+    expect(explainDifference("C4", kafka, engine)).toBe("engine: not promised by its history's configuration (group 'group-a' (auto): auto commit promises neither)");
+  });
+
+  test("a rule one side did not judge at all is said to be unjudged, not timing", () => {
+    const engine = verdict([guarantee("C2", "holds")]);
+    const kafka = verdict([guarantee("C2", "not-checked", { reason: "groups guarantees are not judged yet" })]);
+    expect(explainDifference("C2", engine, kafka)).toBe("kafka: not judged (groups guarantees are not judged yet)");
+    expect(explainDifference("C2", engine, verdict([]))).toBe("kafka: not judged (no verdict for it)");
+  });
+
+  test("auto commit's repeats seen on the engine only are timing (C5, promised, allowed)", () => {
+    const repeat = { kind: "duplicate-processing" as const, guarantee: "C5" as const, message: "", records: [], events: [], allowed: true };
+    const engine = verdict([guarantee("C5", "holds", { anomalies: [repeat] })]);
+    const kafka = verdict([guarantee("C5", "holds")]);
+    expect(explainDifference("C5", engine, kafka)).toBe("allowed either way; observed on engine only (depends on timing)");
+  });
 });

@@ -1,16 +1,19 @@
 /**
- * What `compare` runs: the fixed suite (chaos/suites/compare-suite.ts) and saved counterexample files,
+ * What `compare` runs: the fixed suite (chaos/suites/compare-suite.ts, then the consumer-group
+ * scenarios of chaos/suites/group-suite.ts, the same ones the Kafka group suite runs) and saved counterexample files,
  * selected by name, grouped by cluster shape so the Kafka target starts as few clusters as possible.
  */
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Scenario } from "../../chaos/scenario.js";
 import { compareSuite } from "../../chaos/suites/compare-suite.js";
+import { groupScenarios } from "../../chaos/suites/group-suite.js";
 import { CounterexampleError, readCounterexample } from "../counterexample.js";
 import type { CompareEntry } from "./outcome.js";
 
+/** The producer-side suite, then the group scenarios (C1-C8): one list, so `--scenarios` names either. */
 export function suiteEntries(): CompareEntry[] {
-  return compareSuite.map((scenario) => ({ label: scenario.name, scenario, plantedBugs: [], counterexample: false, expectedWithBugs: [] }));
+  return [...compareSuite, ...groupScenarios].map((scenario) => ({ label: scenario.name, scenario, plantedBugs: [], counterexample: false, expectedWithBugs: [] }));
 }
 
 /** Every counterexample file of a directory, in name order; a bad file is bad input naming it. */
