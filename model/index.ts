@@ -9,7 +9,7 @@ export { parseHistory } from "./history/parse.js";
 export { serializeHistory, serializeEvent } from "./history/serialize.js";
 export { readHistory, writeHistory } from "./history/file.js";
 export { validateHistory } from "./history/validate.js";
-export { nemesisProcess, observerProcess, finalReaderProcess, nemesisFunctions } from "./history/shape.js";
+export { nemesisProcess, observerProcess, finalReaderProcess, finalCommittedReaderProcess, transactionFunctions, nemesisFunctions } from "./history/shape.js";
 export { checkHistory, type CheckOptions } from "./checker/check.js";
 export type { CheckerExtension, ExtensionPromise } from "./checker/extension.js";
 export type { CheckerState } from "./checker/state.js";

@@ -16,7 +16,7 @@ import type {
 } from "../history/event.js";
 import { HistoryFormatError, lineOfEvent } from "../history/format-error.js";
 import type { Pairing } from "../history/operations.js";
-import { nemesisProcess, observerProcess, finalReaderProcess } from "../history/shape.js";
+import { nemesisProcess, observerProcess, finalReaderProcess, finalCommittedReaderProcess } from "../history/shape.js";
 import { effectiveProducer, effectiveTopic } from "../config/effective.js";
 import { promiseTable } from "../config/promises.js";
 import { partitionForKey } from "../partitioner/murmur2.js";
@@ -229,6 +229,7 @@ export class CheckerState {
       return;
     }
     if (process === observerProcess) {
+      if (event.f === "txn-marker") return;
       if (event.f !== "leader-elected") {
         this.groups?.onObserver(event);
         return;
@@ -312,6 +313,8 @@ export class CheckerState {
 
   private isFinal(event: HistoryEvent, invokeIndex: number): boolean {
     if (event.process === finalReaderProcess) return true;
+    // read_committed omits aborted data legitimately: never the D rules' final read.
+    if (event.process === finalCommittedReaderProcess) return false;
     const own = event.value as PollValue | undefined;
     if (own?.final === true) return true;
     const invoked = this.eventAt(invokeIndex)?.value as PollValue | undefined;

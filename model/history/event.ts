@@ -250,3 +250,39 @@ export interface History {
   readonly header: HistoryHeader;
   readonly events: readonly HistoryEvent[];
 }
+
+/**
+ * Transactions (T1-T6, issue #12). A transactional producer is a `producer` whose config has
+ * `transactional.id`; its process records, each as invoke + ok/fail/info (paired first in, first out):
+ * - `txn-init` invoke {@link TransactionValue}; ok {@link TransactionInitValue}. Once per client session.
+ * - `txn-begin` invoke {@link TransactionValue}, then ok.
+ * - `send` as any producer's, only between a `txn-begin` ok and the next `txn-commit`/`txn-abort`
+ *   invocation (those sends belong to that transaction; bad input elsewhere).
+ * - `txn-send-offsets` invoke {@link TransactionOffsetsValue}.
+ * - `txn-commit` / `txn-abort` invoke {@link TransactionValue}: ok (it happened), fail (certainly did not
+ *   commit), info (unknown). A transaction without a `txn-commit` invocation never committed.
+ * The observer's `txn-marker` ({@link TransactionMarkerValue}): a partition leader appended a control record.
+ * The finale's `final-committed-reader` (a reader with isolation.level=read_committed) polls with
+ * `final: true`; only `final-reader` (read_uncommitted) is the D rules' final read.
+ */
+export interface TransactionValue {
+  readonly transactionalId: string;
+}
+
+export interface TransactionInitValue extends TransactionValue {
+  readonly producerId?: number;
+  readonly epoch?: number;
+}
+
+export interface TransactionOffsetsValue extends TransactionValue {
+  readonly group: string;
+  readonly offsets: readonly (TopicPartition & { readonly offset: number })[];
+}
+
+export interface TransactionMarkerValue extends TopicPartition {
+  readonly transactionalId: string;
+  readonly producerId: number;
+  readonly epoch: number;
+  readonly offset: number;
+  readonly commit: boolean;
+}

@@ -13,7 +13,7 @@
 import type { CommitValue, History, HistoryEvent, HistoryHeader, NemesisValue, SendValue } from "./event.js";
 import { HistoryFormatError, lineOfEvent } from "./format-error.js";
 import { PayloadIndex } from "./payload-index.js";
-import { finalReaderProcess, nemesisProcess, observerProcess } from "./shape.js";
+import { finalCommittedReaderProcess, finalReaderProcess, nemesisProcess, observerProcess } from "./shape.js";
 import { rebalanceFunctions } from "./group-shape.js";
 
 /** Faults that kill a client named in their nodes (its open operations never complete). */
@@ -47,6 +47,10 @@ interface ProcessState {
   sendsHead: number;
   /** Open non-send invocations by f, oldest first. */
   readonly openOther: Map<string, number[]>;
+  /** A producer with transactional.id (its sends must sit inside a transaction). */
+  readonly transactional: boolean;
+  /** Transactions: -1 none open; else the index of the open transaction's txn-begin ok. */
+  openTransaction: number;
 }
 
 /** Below this many passed entries a send queue is not worth compacting. */
@@ -138,7 +142,7 @@ export class OperationPairer {
     if (process === this.lastProcess && this.lastState !== undefined) return this.lastState;
     let state = this.processes.get(process);
     if (state === undefined) {
-      const known = process === nemesisProcess || process === observerProcess || process === finalReaderProcess;
+      const known = process === nemesisProcess || process === observerProcess || process === finalReaderProcess || process === finalCommittedReaderProcess;
       if (!known && this.header.clients[process] === undefined) {
         this.fail(index, "process", `process '${process}' is not described in the header's clients (nor is it nemesis, observer or final-reader)`);
         return undefined;
@@ -150,6 +154,8 @@ export class OperationPairer {
         sends: [],
         sendsHead: 0,
         openOther: new Map(),
+        transactional: typeof this.header.clients[process]?.config["transactional.id"] === "string",
+        openTransaction: -1,
       };
       this.processes.set(process, state);
     }
@@ -189,10 +195,33 @@ export class OperationPairer {
     state.lastTime = event.time;
     if (event.process === observerProcess) return true;
     const send = event.f === "send" && state.client;
+    if (state.transactional && !this.transactionOrder(event, index, state, send)) return false;
     if (event.type === "invoke") return send ? this.invokeSend(event, index, state) : this.invokeOther(event, index, state);
     if (send) return this.completeSend(event, index, state);
     if (!this.completeOther(event, index, state)) return false;
     if (event.process === nemesisProcess && crashFaults.has(event.f)) this.abandonOpenOperations(event, index);
+    return true;
+  }
+
+  /**
+   * A transactional producer's sends sit between a txn-begin ok and the next txn-commit/txn-abort
+   * invocation (they belong to that transaction); a begin needs none open, an end needs one open.
+   */
+  private transactionOrder(event: HistoryEvent, index: number, state: ProcessState, send: boolean): boolean {
+    const f = event.f;
+    if (send) {
+      if (event.type === "invoke" && state.openTransaction < 0) return this.fail(index, "f", `a send of transactional producer '${event.process}' outside a transaction (between a txn-begin ok and its txn-commit or txn-abort invocation)`);
+      return true;
+    }
+    if (f === "txn-begin") {
+      if (event.type === "invoke" && state.openTransaction >= 0) return this.fail(index, "f", `txn-begin by '${event.process}' while the transaction begun on line ${lineOfEvent(state.openTransaction)} is open`);
+      if (event.type === "ok") state.openTransaction = index;
+      return true;
+    }
+    if ((f === "txn-commit" || f === "txn-abort") && event.type === "invoke") {
+      if (state.openTransaction < 0) return this.fail(index, "f", `${f} by '${event.process}' with no transaction open (no txn-begin ok before it)`);
+      state.openTransaction = -1;
+    }
     return true;
   }
 
@@ -205,7 +234,11 @@ export class OperationPairer {
     const nodes = (event.value as NemesisValue | undefined)?.nodes ?? (invoke >= 0 ? (this.events[invoke]?.value as NemesisValue | undefined)?.nodes : undefined) ?? [];
     for (const node of nodes) {
       const crashed = this.processes.get(node);
-      if (crashed !== undefined && crashed.client) crashed.openOther.clear();
+      if (crashed !== undefined && crashed.client) {
+        crashed.openOther.clear();
+        // A crashed producer's transaction never ends (it can never have committed); its next session begins anew.
+        crashed.openTransaction = -1;
+      }
     }
   }
 

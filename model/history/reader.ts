@@ -8,7 +8,7 @@ import type { History, HistoryEvent, HistoryHeader } from "./event.js";
 import { HistoryFormatError } from "./format-error.js";
 import { validateHeaderConfiguration } from "./header.js";
 import { OperationPairer, rememberPairing } from "./operations.js";
-import { topicPartitionCounts, validateEventShape, validateHeaderShape, type TopicPartitionCounts } from "./shape.js";
+import { topicPartitionCounts, transactionalClientsOf, validateEventShape, validateHeaderShape, type TopicPartitionCounts, type TransactionalClients } from "./shape.js";
 import { markValidated } from "./validate.js";
 import { groupClientsOf, type GroupClients } from "./group-shape.js";
 
@@ -33,6 +33,7 @@ export class HistoryReader {
   private pendingBlankLine = 0;
   private topics: TopicPartitionCounts = new Map();
   private groups: GroupClients = new Map();
+  private transactional: TransactionalClients = new Map();
   private readonly events: HistoryEvent[] = [];
   private pairer: OperationPairer | null = null;
   /** One context object for every line: field readers only read it when they throw. */
@@ -66,7 +67,7 @@ export class HistoryReader {
     const pairer = this.pairer as OperationPairer;
     const context = this.context;
     context.line = line;
-    const event = validateEventShape(context, this.topics, parseLine(raw, this.file, line), line - 2, this.groups);
+    const event = validateEventShape(context, this.topics, parseLine(raw, this.file, line), line - 2, this.groups, this.transactional);
     this.events.push(event);
     // A relation problem waits in the pairer: a later line's shape error is reported first.
     pairer.add(event);
@@ -79,6 +80,7 @@ export class HistoryReader {
     this.blankHeader = null;
     this.topics = topicPartitionCounts(header);
     this.groups = groupClientsOf(header);
+    this.transactional = transactionalClientsOf(header);
     this.pairer = new OperationPairer(header, this.events, this.file);
   }
 

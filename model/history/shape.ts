@@ -21,6 +21,15 @@ import {
 export const nemesisProcess = "nemesis";
 export const observerProcess = "observer";
 export const finalReaderProcess = "final-reader";
+/**
+ * The finale's read_committed reader (transactions, issue #12): every partition read from its start with
+ * isolation.level=read_committed. Its polls are NOT the final reads of the D rules (it legitimately omits
+ * aborted data); only T rules read them.
+ */
+export const finalCommittedReaderProcess = "final-committed-reader";
+
+/** A transactional producer's operations (event.ts). */
+export const transactionFunctions: ReadonlySet<string> = new Set(["txn-init", "txn-begin", "txn-send-offsets", "txn-commit", "txn-abort"]);
 
 /** Fault names a nemesis event may carry: the brief's resolved names plus chaos/fault.ts's kinds. */
 export const nemesisFunctions = [
@@ -228,12 +237,70 @@ function endOffsetsAt(context: FieldContext, topics: TopicPartitionCounts, value
 }
 
 const noGroupClients: GroupClients = new Map();
+const noTransactionalClients: TransactionalClients = new Map();
+
+/** Each producer's `transactional.id` (null: a producer without one). */
+export type TransactionalClients = ReadonlyMap<string, string | null>;
+
+export function transactionalClientsOf(header: HistoryHeader): TransactionalClients {
+  const clients = new Map<string, string | null>();
+  for (const [id, client] of Object.entries(header.clients)) {
+    if (client.role !== "producer") continue;
+    const transactionalId = client.config["transactional.id"];
+    clients.set(id, typeof transactionalId === "string" ? transactionalId : null);
+  }
+  return clients;
+}
+
+/** A txn-* event: only from a producer with transactional.id, naming that id (invocations always, completions when they carry a value). */
+function transactionValueAt(context: FieldContext, topics: TopicPartitionCounts, transactional: TransactionalClients, process: string, type: string, f: string, value: unknown): void {
+  const own = transactional.get(process);
+  if (own === undefined || own === null) {
+    const what = own === undefined ? "is not a producer in the header" : "has no transactional.id";
+    fail(context, "process", `'${f}' is a transaction event, but ${process} ${what} (allowed: a producer with transactional.id)`);
+  }
+  if (type !== "invoke" && value === undefined) return;
+  const object = objectAt(context, value, "value");
+  const named = stringAt(context, object.transactionalId, "value.transactionalId");
+  if (named !== own) fail(context, "value.transactionalId", `${process} has transactional.id '${own}', not '${named}'`);
+  if (f === "txn-init" && type === "ok") {
+    if (object.producerId !== undefined) countAt(context, object.producerId, "value.producerId");
+    if (object.epoch !== undefined) countAt(context, object.epoch, "value.epoch");
+  }
+  if (f === "txn-send-offsets" && type === "invoke") {
+    stringAt(context, object.group, "value.group");
+    arrayAt(context, object.offsets, "value.offsets").forEach((entry, position) => {
+      const field = `value.offsets[${position}]`;
+      const offset = objectAt(context, entry, field);
+      partitionOf(context, topics, offset, field, true);
+      countAt(context, offset.offset, `${field}.offset`);
+    });
+  }
+}
+
+/** The observer's txn-marker: a partition leader appended a commit or abort control record at `offset`. */
+function markerValueAt(context: FieldContext, topics: TopicPartitionCounts, value: unknown): void {
+  const marker = objectAt(context, value, "value");
+  stringAt(context, marker.transactionalId, "value.transactionalId");
+  countAt(context, marker.producerId, "value.producerId");
+  countAt(context, marker.epoch, "value.epoch");
+  partitionOf(context, topics, marker, "value", true);
+  countAt(context, marker.offset, "value.offset");
+  booleanAt(context, marker.commit, "value.commit");
+}
 
 /**
  * Validates one event's own fields (not its relation to other events: see operations.ts). `groups`:
  * each consumer's group.id (group-shape.ts's groupClientsOf), for the consumer-group events.
  */
-export function validateEventShape(context: FieldContext, topics: TopicPartitionCounts, value: unknown, position: number, groups: GroupClients = noGroupClients): HistoryEvent {
+export function validateEventShape(
+  context: FieldContext,
+  topics: TopicPartitionCounts,
+  value: unknown,
+  position: number,
+  groups: GroupClients = noGroupClients,
+  transactional: TransactionalClients = noTransactionalClients,
+): HistoryEvent {
   const event = objectAt(context, value, "event");
   if (event.index !== position) {
     fail(context, "index", `expected ${position} (events are numbered from 0 without gaps), got ${JSON.stringify(event.index)}`);
@@ -249,8 +316,9 @@ export function validateEventShape(context: FieldContext, topics: TopicPartition
     nemesisValueAt(context, event.value);
   } else if (process === observerProcess) {
     if (type !== "info") fail(context, "type", `observer events are observations: expected "info", got "${type}"`);
-    oneOfAt(context, f, "f", ["leader-elected", ...observerGroupFunctions]);
+    oneOfAt(context, f, "f", ["leader-elected", "txn-marker", ...observerGroupFunctions]);
     if (f === "leader-elected") electionValueAt(context, topics, event.value);
+    else if (f === "txn-marker") markerValueAt(context, topics, event.value);
     else validateObserverGroupShape(context, topics, groups, f, event.value);
   } else if (f === "send") {
     // Kafka appended the record before answering NOT_ENOUGH_REPLICAS_AFTER_APPEND: it is indefinite, never a failure.
@@ -276,6 +344,8 @@ export function validateEventShape(context: FieldContext, topics: TopicPartition
     }
   } else if (f === "end-offsets") {
     if (type === "ok") endOffsetsAt(context, topics, event.value);
+  } else if (transactionFunctions.has(f)) {
+    transactionValueAt(context, topics, transactional, process, type, f, event.value);
   } else if (groupFunctions.has(f)) {
     validateGroupEventShape(context, topics, groups, process, type, f, event.value);
   }

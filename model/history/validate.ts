@@ -6,7 +6,7 @@ import type { History } from "./event.js";
 import { validateHeaderConfiguration } from "./header.js";
 import { lineOfEvent } from "./format-error.js";
 import { OperationPairer, rememberPairing } from "./operations.js";
-import { topicPartitionCounts, validateEventShape, validateHeaderShape } from "./shape.js";
+import { topicPartitionCounts, transactionalClientsOf, validateEventShape, validateHeaderShape } from "./shape.js";
 import { groupClientsOf } from "./group-shape.js";
 
 const validated = new WeakSet<History>();
@@ -21,6 +21,7 @@ export function validateHistory(history: History, file: string): void {
   validateHeaderConfiguration(history.header, file);
   const topics = topicPartitionCounts(history.header);
   const groups = groupClientsOf(history.header);
+  const transactional = transactionalClientsOf(history.header);
   const events = history.events;
   // One pass: each event's shape, then its relation to earlier events. A relation problem is only
   // thrown after every shape was checked, so the error reported is the one two passes would report.
@@ -28,7 +29,7 @@ export function validateHistory(history: History, file: string): void {
   const context = { file, line: 0 };
   for (let index = 0; index < events.length; index++) {
     context.line = lineOfEvent(index);
-    const event = validateEventShape(context, topics, events[index], index, groups);
+    const event = validateEventShape(context, topics, events[index], index, groups, transactional);
     pairer.add(event);
   }
   rememberPairing(history, pairer.finish());
