@@ -48,6 +48,21 @@ export async function benchScenarios(): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   console.log(`engine: ${scenarios} chaos scenarios run and judged in ${seconds.toFixed(2)} s: ${(scenarios / seconds).toFixed(1)} scenarios/s, ${Math.round(events / seconds)} history events/s`);
 
+  // Group traffic: the group-sync-after preset (three members and a second group, consumer crashes,
+  // freezes and coordinator kills), measured the same way; its cost is the ratio to the rate above.
+  const groupCount = Math.max(10, Math.round(scenarios / 4));
+  const groupSamples = fc.sample(presetScenarioArbitrary(presetByName("group-sync-after")), { numRuns: groupCount, seed: 42 });
+  for (const scenario of groupSamples.slice(0, 3)) await runAndJudge(target, scenario);
+  let groupEvents = 0;
+  const groupStarted = performance.now();
+  for (const scenario of groupSamples) groupEvents += (await runAndJudge(target, scenario)).history.events.length;
+  const groupSeconds = (performance.now() - groupStarted) / 1000;
+  const groupRate = groupCount / groupSeconds;
+  console.log(
+    `engine, consumer groups: ${groupCount} group-sync-after scenarios run and judged in ${groupSeconds.toFixed(2)} s: ${groupRate.toFixed(1)} scenarios/s, ` +
+      `${Math.round(groupEvents / groupSeconds)} history events/s; ${(groupRate / (scenarios / seconds)).toFixed(2)}x the producer-only rate above`,
+  );
+
   console.log(`planted bugs: median over ${seeds} seeds (search only, no shrinking; budget 2000 scenarios, as the planted-bug tests)`);
   for (const planted of bugCases) {
     const buggy = await createTarget("engine", { plantedBugs: [planted.bug] });
