@@ -44,7 +44,17 @@ export type PlantedBug =
   /** The coordinator accepts an offset commit from a generation that already ended (a zombie's; breaks C3/C4). */
   | "accept-stale-commit"
   /** The coordinator stores committed offsets by partition only, not by group (breaks C7). */
-  | "offsets-shared-across-groups";
+  | "offsets-shared-across-groups"
+  /** A read_committed consumer returns aborted records too (breaks T2). */
+  | "read-committed-returns-aborted"
+  /** The transaction coordinator writes the commit marker to the transaction's first partition only; the others stay open until the transaction times out and is aborted (breaks T1). */
+  | "commit-marker-first-partition-only"
+  /** The leader serves read_committed fetches up to the high watermark, past open transactions (breaks T3). */
+  | "last-stable-offset-at-high-watermark"
+  /** A partition leader applies a marker without appending it, so the next record takes the marker's offset (breaks T4). */
+  | "marker-without-offset"
+  /** InitProducerId with a known transactional.id keeps the old epoch: the old producer is not fenced and its commits go through (breaks T6). */
+  | "no-fencing";
 
 export interface NetworkOptions {
   /** One-way latency of a message is drawn uniformly in [min, max] ms per message from the seed. */
@@ -100,6 +110,58 @@ export interface EngineRecord extends EngineTopicPartition {
   readonly offset: number;
   readonly key: string | null;
   readonly value: string;
+}
+
+/**
+ * Transactions (issue #12). A producer whose config has `transactional.id` is made with
+ * `transactionalProducer()`; it follows the Java client's state machine: initTransactions once, then
+ * begin / send... / sendOffsetsToTransaction... / commit or abort. Calls out of order throw
+ * {@link EngineUsageError} at once (the Java client's IllegalStateException / KafkaException): that is
+ * the harness's bug, never a history event.
+ */
+export type TransactionResult =
+  | { readonly type: "ok" }
+  /**
+   * fail: certainly not committed (aborted, fenced: PRODUCER_FENCED / INVALID_PRODUCER_EPOCH, or a send of
+   * the transaction failed so the commit became an abort); info: unknown (timeout: the coordinator may
+   * still complete it).
+   */
+  | { readonly type: "fail" | "info"; readonly error: string };
+
+export type TransactionInitResult =
+  | { readonly type: "ok"; readonly producerId: number; readonly epoch: number }
+  | { readonly type: "fail" | "info"; readonly error: string };
+
+export interface TransactionalProducer {
+  readonly id: string;
+  readonly transactionalId: string;
+  /** InitProducerId through the transaction coordinator: fences every older producer of the id and aborts its open transaction. */
+  initTransactions(done: (result: TransactionInitResult) => void): void;
+  /** Local, as in the Java client: the coordinator hears of the transaction with its first partition. */
+  beginTransaction(): void;
+  /** As Producer.send, inside the open transaction (AddPartitionsToTxn first for a new partition). */
+  send(record: { topic: string; key: string | null; value: string; partition?: number }, done: (result: SendResult) => void): void;
+  /** AddOffsetsToTxn + TxnOffsetCommit: the group's offsets commit or abort with the transaction. */
+  sendOffsetsToTransaction(offsets: readonly EngineOffset[], group: string, done: (result: TransactionResult) => void): void;
+  /** Waits for the transaction's sends, then EndTxn(commit). A failed send turns it into a fail (the transaction aborts). */
+  commitTransaction(done: (result: TransactionResult) => void): void;
+  abortTransaction(done: (result: TransactionResult) => void): void;
+  /** Abandon the producer (a client crash): in-flight calls complete as info; the coordinator aborts its open transaction on timeout or on the next init. */
+  close(): void;
+}
+
+/** A transaction marker (control record) a partition leader appended, for the history's observer events. */
+export interface TransactionMarkerObservation extends EngineTopicPartition {
+  readonly transactionalId: string;
+  readonly producerId: number;
+  readonly epoch: number;
+  readonly offset: number;
+  readonly commit: boolean;
+}
+
+/** The caller broke the client's contract (a call in the wrong state); thrown synchronously, never a result. */
+export class EngineUsageError extends Error {
+  override readonly name = "EngineUsageError";
 }
 
 export type PollResult =
@@ -231,6 +293,10 @@ export interface Simulation {
   groupConsumer(id: string, config: EngineConfig): GroupConsumer;
   /** Every generation completed and every offset stored by a group coordinator. */
   onCoordinator(listener: (observation: CoordinatorObservation) => void): void;
+  /** A transactional producer (config must set `transactional.id`; idempotence is implied). */
+  transactionalProducer(id: string, config: EngineConfig): TransactionalProducer;
+  /** Every transaction marker a partition leader appended (once per partition and marker, from the leader that wrote it). */
+  onTransactionMarker(listener: (marker: TransactionMarkerObservation) => void): void;
 
   /** Run `action` at simulated time `atMs` (>= now). */
   schedule(atMs: number, action: () => void): void;
