@@ -47,7 +47,33 @@ export type Step =
   | { readonly at: number; readonly op: "subscribe"; readonly client: string; readonly topics: readonly string[] }
   | { readonly at: number; readonly op: "assign"; readonly client: string; readonly partitions: readonly TopicPartition[] }
   | { readonly at: number; readonly op: "seek"; readonly client: string; readonly topic: string; readonly partition: number; readonly offset: number }
-  | { readonly at: number; readonly op: "fault"; readonly fault: Fault };
+  | { readonly at: number; readonly op: "fault"; readonly fault: Fault }
+  | TransactionStep;
+
+/** One record of a transaction (as a send step's fields). */
+export interface TransactionSend {
+  readonly topic: string;
+  readonly key: string | null;
+  readonly value: string;
+  readonly partition?: number;
+}
+
+/**
+ * A transactional producer's transaction (a client with `transactional.id`; its records go only through
+ * these steps). At `at` the client initialises its transactions if this producer instance has not yet
+ * (txn-init: fences every older producer of the id), begins, sends every record, waits until every send
+ * completed and `endAfterMs` passed, then commits or aborts. A client runs its transactions one after
+ * another: a step that comes while its previous transaction is still open waits for it.
+ */
+export interface TransactionStep {
+  readonly at: number;
+  readonly op: "transaction";
+  readonly client: string;
+  readonly sends: readonly TransactionSend[];
+  readonly end: "commit" | "abort";
+  /** Simulated ms between the sends' invocation and the end's (default 0); a long wait leaves the transaction open, for fencing and the last stable offset. */
+  readonly endAfterMs?: number;
+}
 
 export interface Scenario {
   readonly name: string;

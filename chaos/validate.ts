@@ -9,7 +9,7 @@ import type { Scenario, Step } from "./scenario.js";
 import type { ScenarioProblem } from "./problem.js";
 import { clusterNodes } from "./nodes.js";
 import { nodesNamedBy } from "./describe-fault.js";
-import { commitModes, finalReaderProcess, nemesisProcess, observerProcess } from "../model/index.js";
+import { commitModes, finalCommittedReaderProcess, finalReaderProcess, nemesisProcess, observerProcess } from "../model/index.js";
 import type { ClientSpec } from "./scenario.js";
 
 /** Bounds keep one scenario cheap enough to shrink; anything larger is a mistake, not a workload. */
@@ -23,7 +23,15 @@ export const scenarioBounds = {
   quietMs: 600_000,
   groupDrainMs: 600_000,
   processingMs: 60_000,
+  transactionSends: 100,
+  endAfterMs: 600_000,
 } as const;
+
+/** A producer with a `transactional.id`: its records go through transaction steps only. */
+export function isTransactionalProducer(client: Pick<ClientSpec, "role" | "config">): boolean {
+  const id = client.config["transactional.id"];
+  return client.role === "producer" && typeof id === "string" && id.length > 0;
+}
 
 /** A consumer with a `group.id` joins a group (subscribe); one without is assigned partitions by hand. */
 export function isGroupConsumer(client: Pick<ClientSpec, "role" | "config">): boolean {
@@ -41,7 +49,7 @@ export function autoCommitEnabled(client: Pick<ClientSpec, "config">): boolean {
 const consumerFaults: ReadonlySet<string> = new Set(["kill", "pause", "resume", "restart"]);
 
 /** Process ids the harness itself uses in histories. */
-export const reservedProcesses: readonly string[] = [nemesisProcess, observerProcess, finalReaderProcess];
+export const reservedProcesses: readonly string[] = [nemesisProcess, observerProcess, finalReaderProcess, finalCommittedReaderProcess];
 
 function isInteger(value: unknown, min: number, max: number): value is number {
   return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
@@ -56,6 +64,8 @@ interface Declared {
   readonly nodes: ReadonlySet<string>;
   /** Group consumers by id, with their group id. */
   readonly groups: ReadonlyMap<string, string>;
+  /** Producers with a transactional.id. */
+  readonly transactional: ReadonlySet<string>;
 }
 
 export interface TargetAbilities {
@@ -72,7 +82,7 @@ export function validateScenarioShape(scenario: Scenario, supportedFaults: Reado
   if (!isInteger(scenario.seed, 0, 0xffff_ffff)) problem("seed", scenario.seed, "an integer in 0..4294967295");
   validateCluster(scenario, problem);
   const groups = new Map(scenario.clients.filter(isGroupConsumer).map((client) => [client.id, String(client.config["group.id"])]));
-  const declared: Declared = { partitionsByTopic: validateTopics(scenario, problem), roles: validateClients(scenario, problem), nodes: new Set(clusterNodes(scenario.cluster)), groups };
+  const declared: Declared = { partitionsByTopic: validateTopics(scenario, problem), roles: validateClients(scenario, problem), nodes: new Set(clusterNodes(scenario.cluster)), groups, transactional: new Set(scenario.clients.filter(isTransactionalProducer).map((client) => client.id)) };
   validateSteps(scenario, declared, supportedFaults, abilities, problem);
   if (!isInteger(scenario.finale.quietMs, 0, scenarioBounds.quietMs)) problem("finale.quietMs", scenario.finale.quietMs, `an integer number of ms in 0..${scenarioBounds.quietMs}`);
   const drain = scenario.finale.groupDrainMs;
@@ -151,6 +161,11 @@ function validateSteps(scenario: Scenario, declared: Declared, supportedFaults: 
     const candidates = clientIds.filter((id) => roles.get(id) === role);
     problem(`steps[${index}].client`, client, candidates.length === 0 ? `no ${role} is declared in clients` : `a ${role}: ${candidates.join(", ")}`);
   };
+  const checkValue = (field: string, value: unknown): void => {
+    if (typeof value !== "string" || value.length === 0) problem(field, value, "a non-empty string");
+    else if (sendValues.has(value)) problem(field, value, "a value no other send has (values identify records)");
+    else sendValues.add(value);
+  };
   const checkPartition = (index: number, field: string, topic: string, partition: number | undefined): void => {
     const count = partitionsByTopic.get(topic);
     if (count === undefined) {
@@ -168,10 +183,28 @@ function validateSteps(scenario: Scenario, declared: Declared, supportedFaults: 
       case "send":
         checkClient(index, step.client, "producer");
         checkPartition(index, "", step.topic, step.partition);
+        if (declared.transactional.has(step.client)) problem(`steps[${index}].op`, step.op, `"transaction": ${step.client} has a transactional.id, so its records are sent inside transactions`);
         if (step.key !== null && typeof step.key !== "string") problem(`steps[${index}].key`, step.key, "a string or null");
-        if (typeof step.value !== "string" || step.value.length === 0) problem(`steps[${index}].value`, step.value, "a non-empty string");
-        else if (sendValues.has(step.value)) problem(`steps[${index}].value`, step.value, "a value no other send has (values identify records)");
-        sendValues.add(step.value);
+        checkValue(`steps[${index}].value`, step.value);
+        break;
+      case "transaction":
+        checkClient(index, step.client, "producer");
+        if (roles.get(step.client) === "producer" && !declared.transactional.has(step.client)) {
+          const transactional = [...declared.transactional];
+          problem(`steps[${index}].client`, step.client, transactional.length === 0 ? "a producer with a transactional.id: none is declared" : `a producer with a transactional.id: ${transactional.join(", ")}`);
+        }
+        if (step.end !== "commit" && step.end !== "abort") problem(`steps[${index}].end`, step.end, '"commit" or "abort"');
+        if (step.endAfterMs !== undefined && !isInteger(step.endAfterMs, 0, scenarioBounds.endAfterMs)) problem(`steps[${index}].endAfterMs`, step.endAfterMs, `an integer number of ms in 0..${scenarioBounds.endAfterMs}`);
+        if (!Array.isArray(step.sends) || step.sends.length === 0 || step.sends.length > scenarioBounds.transactionSends) {
+          problem(`steps[${index}].sends`, Array.isArray(step.sends) ? step.sends.length : step.sends, `a list of 1..${scenarioBounds.transactionSends} records`);
+          break;
+        }
+        step.sends.forEach((send, position) => {
+          const field = `steps[${index}].sends[${position}]`;
+          checkPartition(index, `sends[${position}].`, send.topic, send.partition);
+          if (send.key !== null && typeof send.key !== "string") problem(`${field}.key`, send.key, "a string or null");
+          checkValue(`${field}.value`, send.value);
+        });
         break;
       case "poll":
         checkClient(index, step.client, "consumer");
@@ -202,7 +235,7 @@ function validateSteps(scenario: Scenario, declared: Declared, supportedFaults: 
         else validateFault(index, step.fault, declared, abilities, (field, topic, partition) => checkPartition(index, field, topic, partition), problem);
         break;
       default:
-        problem(`steps[${index}].op`, (step as { op: unknown }).op, "send, poll, subscribe, assign, seek, fault");
+        problem(`steps[${index}].op`, (step as { op: unknown }).op, "send, transaction, poll, subscribe, assign, seek, fault");
     }
   });
 }

@@ -8,8 +8,9 @@ import type { ReadRecord, SendValue } from "../../model/index.js";
 import type { Consumer, EngineRecord, Producer, Simulation } from "../../engine/api.js";
 import type { ClientSpec, Step } from "../../chaos/scenario.js";
 import type { HistoryRecorder, OpenOperation } from "../protocol/recorder.js";
-import { isGroupConsumer } from "../../chaos/validate.js";
+import { isGroupConsumer, isTransactionalProducer } from "../../chaos/validate.js";
 import { GroupDriver } from "./group-driver.js";
+import { TransactionDriver } from "./transactions.js";
 
 export function toReadRecord(record: EngineRecord): ReadRecord {
   return { topic: record.topic, partition: record.partition, offset: record.offset, key: record.key, value: record.value };
@@ -28,16 +29,23 @@ export class ClientDriver {
 
   /** The scenario's group consumers (a consumer with group.id): their own application loops. */
   readonly groups: GroupDriver;
+  /** The scenario's transactional producers (a producer with transactional.id). */
+  readonly transactions: TransactionDriver;
 
   constructor(
     private readonly simulation: Simulation,
     private readonly recorder: HistoryRecorder,
   ) {
     this.groups = new GroupDriver(simulation, recorder);
+    this.transactions = new TransactionDriver(simulation, {
+      begin: (process, f, value) => this.begin(process, f, value),
+      complete: (id, type, value, error) => this.complete(id, type, value, error),
+    });
   }
 
   create(client: ClientSpec): void {
     if (isGroupConsumer(client)) this.groups.create(client);
+    else if (isTransactionalProducer(client)) this.transactions.create(client);
     else if (client.role === "producer") this.producers.set(client.id, this.simulation.producer(client.id, client.config));
     else this.consumers.set(client.id, this.simulation.consumer(client.id, client.config));
   }
@@ -65,6 +73,9 @@ export class ClientDriver {
     switch (step.op) {
       case "send":
         this.send(step.client, { topic: step.topic, key: step.key, value: step.value, ...(step.partition === undefined ? {} : { partition: step.partition }) });
+        return;
+      case "transaction":
+        this.transactions.apply(step);
         return;
       case "poll":
         if (this.groups.has(step.client)) this.groups.poll(step.client);
@@ -139,6 +150,7 @@ export class ClientDriver {
     for (const producer of this.producers.values()) producer.close();
     for (const consumer of this.consumers.values()) consumer.close();
     this.groups.closeAll();
+    this.transactions.closeAll();
     this.abandonOutstanding("CLIENT_CLOSED");
   }
 

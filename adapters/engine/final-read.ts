@@ -3,13 +3,29 @@
  * every partition, seeks each to its log start, and polls (value `{final: true}`) until every
  * partition's end offset is reached. Bounded in polls and in simulated time: a partition that stays
  * offline or a reader that stops making progress ends the reads, and the checker sees what was read.
+ *
+ * With transactions a second reader, `final-committed-reader` (read_committed), reads the same way for
+ * the T rules. It cannot go by the end offsets alone: the last offsets of a partition may be markers or
+ * aborted records it never returns, so it also stops after a run of empty polls (nothing is written
+ * any more at this point, so an empty poll means it has read what it ever will).
  */
 import type { EndOffsetsValue, TopicPartition } from "../../model/index.js";
 import type { Simulation } from "../../engine/api.js";
 import type { TopicSpec } from "../../chaos/scenario.js";
 import type { ClientDriver } from "./clients.js";
 import type { HistoryRecorder } from "../protocol/recorder.js";
-import { finalReaderProcess } from "../protocol/processes.js";
+import { finalCommittedReaderProcess, finalReaderProcess } from "../protocol/processes.js";
+
+export interface FinalReader {
+  readonly process: string;
+  /** Stop after this many empty polls in a row (0: only when every end offset was reached). */
+  readonly idlePollsToStop: number;
+  /** Whether it records `end-offsets` (only the D rules' final reader does: the model reads one set). */
+  readonly recordsEndOffsets: boolean;
+}
+
+export const uncommittedFinalReader: FinalReader = { process: finalReaderProcess, idlePollsToStop: 0, recordsEndOffsets: true };
+export const committedFinalReader: FinalReader = { process: finalCommittedReaderProcess, idlePollsToStop: 5, recordsEndOffsets: false };
 
 
 export interface FinalReadBounds {
@@ -45,28 +61,36 @@ export function finalRead(
   topics: readonly TopicSpec[],
   consumerConfig: Readonly<Record<string, string | number | boolean>>,
   bounds: FinalReadBounds = defaultFinalReadBounds,
+  reader: FinalReader = uncommittedFinalReader,
 ): void {
+  const process = reader.process;
   simulation.runUntilCondition(() => readOffsets(simulation, topics).offline.length === 0, bounds.offsetsWaitMs);
-  const operation = recorder.invoke(finalReaderProcess, "end-offsets");
   const { offsets, offline } = readOffsets(simulation, topics);
-  const value: EndOffsetsValue = { offsets };
-  if (offline.length === 0) operation.complete("ok", value);
-  else operation.complete("info", value, "LEADER_NOT_AVAILABLE");
+  if (reader.recordsEndOffsets) {
+    const operation = recorder.invoke(process, "end-offsets");
+    const value: EndOffsetsValue = { offsets };
+    if (offline.length === 0) operation.complete("ok", value);
+    else operation.complete("info", value, "LEADER_NOT_AVAILABLE");
+  }
 
-  const consumer = simulation.consumer(finalReaderProcess, consumerConfig);
-  driver.addConsumer(finalReaderProcess, consumer);
+  const consumer = simulation.consumer(process, consumerConfig);
+  driver.addConsumer(process, consumer);
   const partitions = offsets.map(({ topic, partition }) => ({ topic, partition }));
-  driver.apply({ at: 0, op: "assign", client: finalReaderProcess, partitions });
+  driver.apply({ at: 0, op: "assign", client: process, partitions });
   const position = new Map<string, number>();
   const keyOf = (topic: string, partition: number): string => `${topic}/${partition}`;
   for (const entry of offsets) {
-    driver.apply({ at: 0, op: "seek", client: finalReaderProcess, topic: entry.topic, partition: entry.partition, offset: entry.startOffset });
+    driver.apply({ at: 0, op: "seek", client: process, topic: entry.topic, partition: entry.partition, offset: entry.startOffset });
     position.set(keyOf(entry.topic, entry.partition), entry.startOffset);
   }
   const done = (): boolean => offsets.every((entry) => (position.get(keyOf(entry.topic, entry.partition)) ?? 0) >= entry.endOffset);
 
+  let idlePolls = 0;
   for (let poll = 0; poll < bounds.maxPolls && !done(); poll++) {
-    const started = driver.poll(finalReaderProcess, true, (records) => {
+    if (reader.idlePollsToStop > 0 && idlePolls >= reader.idlePollsToStop) break;
+    idlePolls++;
+    const started = driver.poll(process, true, (records) => {
+      if (records.length > 0) idlePolls = 0;
       for (const record of records) {
         const key = keyOf(record.topic, record.partition);
         position.set(key, Math.max(position.get(key) ?? 0, record.offset + 1));

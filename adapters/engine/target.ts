@@ -16,11 +16,12 @@ import { ScenarioError } from "../../chaos/problem.js";
 import { refuseUnmodelled, scenarioSites } from "./unmodelled.js";
 import { HistoryRecorder } from "../protocol/recorder.js";
 import { historyHeader } from "../protocol/header.js";
-import { finalReaderConfig, nemesisProcess, observerProcess } from "../protocol/processes.js";
+import { finalCommittedReaderConfig, finalReaderConfig, nemesisProcess, observerProcess } from "../protocol/processes.js";
+import { isTransactionalProducer } from "../../chaos/validate.js";
 import { engineClient } from "../harness-version.js";
 import { EngineNemesis } from "./nemesis.js";
 import { ClientDriver } from "./clients.js";
-import { finalRead, defaultFinalReadBounds } from "./final-read.js";
+import { finalRead, defaultFinalReadBounds, committedFinalReader, uncommittedFinalReader } from "./final-read.js";
 import { drainGroups, offsetsPartitions } from "./group-drain.js";
 
 export interface EngineTargetOptions {
@@ -35,6 +36,20 @@ export interface EngineTargetOptions {
 
 export type SimulationFactory = (options: SimulationOptions) => Simulation;
 
+
+/** Kafka's default transaction.timeout.ms: an abandoned transaction is aborted by its coordinator after it. */
+const defaultTransactionTimeoutMs = 60_000;
+
+/** Simulated ms after which every abandoned transaction of the scenario was aborted by its coordinator (its timeout, plus the coordinator's check interval). */
+function transactionSettleMs(scenario: Scenario): number {
+  let longest = 0;
+  for (const client of scenario.clients) {
+    if (!isTransactionalProducer(client)) continue;
+    const timeout = Number(client.config["transaction.timeout.ms"] ?? defaultTransactionTimeoutMs);
+    longest = Math.max(longest, Number.isFinite(timeout) ? timeout : defaultTransactionTimeoutMs);
+  }
+  return longest + 10_000;
+}
 
 export class EngineTarget implements Target {
   readonly name = "engine" as const;
@@ -86,6 +101,13 @@ export class EngineTarget implements Target {
         epoch: election.epoch,
         unclean: election.unclean,
       });
+    });
+
+    simulation.onTransactionMarker((marker) => {
+      // Markers on __consumer_offsets (offsets committed in a transaction) are not about the history's records.
+      if (!scenarioTopics.has(marker.topic)) return;
+      const { topic, partition, transactionalId, producerId, epoch, offset, commit } = marker;
+      recorder.note(observerProcess, "info", "txn-marker", { topic, partition, transactionalId, producerId, epoch, offset, commit });
     });
 
     const setupWaitMs = this.options.setupWaitMs ?? 30_000;
@@ -144,9 +166,15 @@ export class EngineTarget implements Target {
     }
     simulation.runUntil(simulation.nowMs + scenario.finale.quietMs);
     drainGroups(simulation, groups, scenario);
-    simulation.runUntilCondition(() => driver.outstandingCount === 0, this.options.drainWaitMs ?? 20_000);
+    simulation.runUntilCondition(() => driver.outstandingCount === 0 && driver.transactions.busyCount === 0, this.options.drainWaitMs ?? 20_000);
     driver.closeAll();
-    finalRead(simulation, recorder, driver, scenario.topics, finalReaderConfig, defaultFinalReadBounds);
+    finalRead(simulation, recorder, driver, scenario.topics, finalReaderConfig, defaultFinalReadBounds, uncommittedFinalReader);
+    if (scenario.clients.some(isTransactionalProducer)) {
+      // Transactions left open by closed producers end by the coordinator's timeout; the committed
+      // reader reads after them (it stops at the first open transaction of a partition).
+      simulation.runUntil(simulation.nowMs + transactionSettleMs(scenario));
+      finalRead(simulation, recorder, driver, scenario.topics, finalCommittedReaderConfig, defaultFinalReadBounds, committedFinalReader);
+    }
     driver.finish();
     options.log?.(`engine: ${recorder.events.length} events, ${driver.skippedPolls + groups.skippedPolls} polls skipped (consumer busy)`);
     return { header, events: [...recorder.events] };

@@ -25,6 +25,8 @@ export interface ProducerSettings {
   /** Java's bound on a send including retries: after it the send is given up (recorded as info). */
   readonly deliveryTimeoutMs: number;
   readonly transactionalId: string | undefined;
+  /** transaction.timeout.ms (kafkajs's transactionTimeout): the coordinator aborts a transaction open longer. */
+  readonly transactionTimeoutMs: number;
   /** The same settings in Kafka's names, for the history header. */
   readonly resolved: ConfigMap;
 }
@@ -48,13 +50,13 @@ const producerKeys = new Set([
   "request.timeout.ms",
   "delivery.timeout.ms",
   "transactional.id",
+  "transaction.timeout.ms",
   // Accepted without effect: kafkajs sends each record in its own request (no batching, no buffer).
   "linger.ms",
   "batch.size",
   "buffer.memory",
   "max.block.ms",
   "client.id",
-  "transaction.timeout.ms",
   "compression.type",
   "partitioner.ignore.keys",
 ]);
@@ -137,6 +139,10 @@ export function producerSettings(clientId: string, config: ConfigMap): ProducerS
   const retryBackoffMaxMs = wholeNumber(clientId, config, "retry.backoff.max.ms", 1000, 0);
   const requestTimeoutMs = wholeNumber(clientId, config, "request.timeout.ms", 30_000, 1);
   const deliveryTimeoutMs = wholeNumber(clientId, config, "delivery.timeout.ms", 120_000, 1);
+  const transactionTimeoutMs = wholeNumber(clientId, config, "transaction.timeout.ms", 60_000, 1);
+  if (config["transaction.timeout.ms"] !== undefined && transactionalId === undefined) {
+    refuse(clientId, "transaction.timeout.ms", config["transaction.timeout.ms"], "no value without transactional.id (only a transactional producer has transactions to time out)");
+  }
   const resolved: Record<string, ConfigValue> = {
     ...config,
     acks: acks === -1 ? "all" : acks,
@@ -145,7 +151,7 @@ export function producerSettings(clientId: string, config: ConfigMap): ProducerS
     "max.in.flight.requests.per.connection": maxInFlightRequests,
     "request.timeout.ms": requestTimeoutMs,
   };
-  return { acks, idempotent, maxInFlightRequests, retries, retryBackoffMs, retryBackoffMaxMs, requestTimeoutMs, deliveryTimeoutMs, transactionalId, resolved };
+  return { acks, idempotent, maxInFlightRequests, retries, retryBackoffMs, retryBackoffMaxMs, requestTimeoutMs, deliveryTimeoutMs, transactionalId, transactionTimeoutMs, resolved };
 }
 
 export function consumerSettings(clientId: string, config: ConfigMap): ConsumerSettings {

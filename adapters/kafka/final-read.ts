@@ -10,7 +10,18 @@ import type { EndOffsetsValue, PollValue, ReadRecord } from "../../model/index.j
 import type { HarnessAdmin, PartitionOffsets } from "./harness-admin.js";
 import { PartitionReader } from "./partition-reader.js";
 import type { HistoryRecorder } from "../protocol/recorder.js";
-import { finalReaderProcess } from "../protocol/processes.js";
+import { finalCommittedReaderProcess, finalReaderProcess } from "../protocol/processes.js";
+
+/** Which of the finale's readers: the D rules' (read_uncommitted, records end-offsets) or the T rules' (read_committed). */
+export interface FinalReader {
+  readonly process: string;
+  readonly readUncommitted: boolean;
+  readonly recordsEndOffsets: boolean;
+}
+
+export const uncommittedFinalReader: FinalReader = { process: finalReaderProcess, readUncommitted: true, recordsEndOffsets: true };
+/** Its position passes markers and aborted records (kafkajs's lastOffset counts them), so it reaches the end offsets too. */
+export const committedFinalReader: FinalReader = { process: finalCommittedReaderProcess, readUncommitted: false, recordsEndOffsets: false };
 
 
 export interface FinalReadTopic {
@@ -29,6 +40,7 @@ export interface FinalReadOptions {
   readonly attemptMs: number;
   readonly attempts: number;
   readonly signal?: AbortSignal;
+  readonly reader: FinalReader;
 }
 
 interface ReadOutcome {
@@ -44,8 +56,8 @@ async function readOnce(options: FinalReadOptions, ends: Map<string, PartitionOf
   const byPhysical = new Map(options.topics.map((topic) => [topic.physical, topic.name]));
   const reader = new PartitionReader({
     kafka: options.kafka,
-    groupId: `final-reader-${options.runTag}-${attempt}`,
-    readUncommitted: true,
+    groupId: `${options.reader.process}-${options.runTag}-${attempt}`,
+    readUncommitted: options.reader.readUncommitted,
     fromBeginning: true,
     scenarioTopic: (physical) => byPhysical.get(physical) ?? physical,
   });
@@ -78,8 +90,8 @@ async function readOnce(options: FinalReadOptions, ends: Map<string, PartitionOf
 }
 
 export async function finalRead(options: FinalReadOptions): Promise<{ complete: boolean; records: number }> {
-  const { recorder } = options;
-  const offsetsOperation = recorder.invoke(finalReaderProcess, "end-offsets", {});
+  const { recorder, reader } = options;
+  const offsetsOperation = reader.recordsEndOffsets ? recorder.invoke(reader.process, "end-offsets", {}) : null;
   const ends = new Map<string, PartitionOffsets & { topic: FinalReadTopic }>();
   const reported: EndOffsetsValue["offsets"][number][] = [];
   try {
@@ -89,9 +101,9 @@ export async function finalRead(options: FinalReadOptions): Promise<{ complete: 
         reported.push({ topic: topic.name, partition: entry.partition, startOffset: entry.startOffset, endOffset: entry.endOffset });
       }
     }
-    offsetsOperation.complete("ok", { offsets: reported } satisfies EndOffsetsValue);
+    offsetsOperation?.complete("ok", { offsets: reported } satisfies EndOffsetsValue);
   } catch (error) {
-    offsetsOperation.complete("info", { offsets: reported } satisfies EndOffsetsValue, error instanceof Error ? error.name : "UNKNOWN_ERROR");
+    offsetsOperation?.complete("info", { offsets: reported } satisfies EndOffsetsValue, error instanceof Error ? error.name : "UNKNOWN_ERROR");
     return { complete: false, records: 0 };
   }
 
@@ -109,7 +121,7 @@ export async function finalRead(options: FinalReadOptions): Promise<{ complete: 
 
   let total = 0;
   for (const [name, entry] of ends) {
-    const operation = recorder.invoke(finalReaderProcess, "poll", { final: true } satisfies PollValue);
+    const operation = recorder.invoke(reader.process, "poll", { final: true } satisfies PollValue);
     const records = (best.records.get(name) ?? []).sort((a, b) => a.offset - b.offset);
     total += records.length;
     const value: PollValue = { records, final: true };

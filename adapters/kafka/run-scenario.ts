@@ -15,12 +15,14 @@ import { GroupConsumerClient } from "./group/group-client.js";
 import { GroupProgress } from "./group/group-progress.js";
 import { drainGroups } from "./group/drain.js";
 import { ConsumerClient } from "./consumer-client.js";
-import { finalRead } from "./final-read.js";
+import { committedFinalReader, finalRead, uncommittedFinalReader } from "./final-read.js";
 import { historyHeader } from "../protocol/header.js";
 import { nemesisProcess } from "../protocol/processes.js";
 import { HarnessAdmin } from "./harness-admin.js";
 import { physicalTopicName } from "./placement.js";
 import { kafkaForClient, ProducerClient } from "./producer-client.js";
+import { TransactionClient } from "./transaction-client.js";
+import { isTransactionalProducer } from "../../chaos/validate.js";
 import { HistoryRecorder } from "../protocol/recorder.js";
 import { kafkajsClient } from "./kafkajs-version.js";
 import type { logCreator } from "kafkajs";
@@ -128,7 +130,7 @@ interface Groups {
 }
 
 /** The scenario's clients, recording into `recorder`; producers connect now, consumers on their first step. */
-async function connectClients(scenario: Scenario, recorder: HistoryRecorder, names: TopicNames, context: RunContext, clients: { producers: Map<string, ProducerClient>; consumers: Map<string, ConsumerClient>; groups: Groups }): Promise<void> {
+async function connectClients(scenario: Scenario, recorder: HistoryRecorder, names: TopicNames, context: RunContext, clients: { producers: Map<string, ProducerClient>; transactional: Map<string, TransactionClient>; consumers: Map<string, ConsumerClient>; groups: Groups }): Promise<void> {
   const { cluster } = context;
   for (const client of scenario.clients) {
     if (isGroupConsumer(client)) {
@@ -149,6 +151,12 @@ async function connectClients(scenario: Scenario, recorder: HistoryRecorder, nam
           log: context.log,
         }),
       );
+    } else if (isTransactionalProducer(client)) {
+      // Connects on its first transaction: kafkajs's connect is initTransactions, a history event.
+      const settings = producerSettings(client.id, client.config);
+      const kafka = kafkaForClient(client.id, cluster.bootstrapServers, settings, context.logCreator);
+      const scale = context.bounds.timeScale;
+      clients.transactional.set(client.id, new TransactionClient({ id: client.id, kafka, settings, recorder, physicalTopic: names.physicalTopic, scaleMs: (ms) => ms * scale, log: context.log }));
     } else if (client.role === "producer") {
       const settings = producerSettings(client.id, client.config);
       clients.producers.set(client.id, new ProducerClient({ id: client.id, brokers: cluster.bootstrapServers, settings, logCreator: context.logCreator, recorder, physicalTopic: names.physicalTopic }));
@@ -165,16 +173,18 @@ async function connectClients(scenario: Scenario, recorder: HistoryRecorder, nam
  * Finale: restore the cluster, let in-flight operations settle (then abandon them as info), close the
  * clients, a quiet period, leaders for every partition, and the final reads of everything.
  */
-async function runFinale(scenario: Scenario, run: { recorder: HistoryRecorder; nemesis: KafkaNemesis; admin: HarnessAdmin; harnessKafka: ReturnType<typeof kafkaForClient>; names: TopicNames; clock: RunClock; producers: Map<string, ProducerClient>; consumers: Map<string, ConsumerClient>; groups: Groups }, context: RunContext): Promise<void> {
+async function runFinale(scenario: Scenario, run: { recorder: HistoryRecorder; nemesis: KafkaNemesis; admin: HarnessAdmin; harnessKafka: ReturnType<typeof kafkaForClient>; names: TopicNames; clock: RunClock; producers: Map<string, ProducerClient>; transactional: Map<string, TransactionClient>; consumers: Map<string, ConsumerClient>; groups: Groups }, context: RunContext): Promise<void> {
   const { bounds, log } = context;
   const finaleStarted = performance.now();
   await run.nemesis.restoreAll();
   const settleDeadline = performance.now() + bounds.settleMs;
   for (const producer of run.producers.values()) await producer.settle(Math.max(0, settleDeadline - performance.now()));
+  for (const producer of run.transactional.values()) await producer.settle(Math.max(0, settleDeadline - performance.now()));
   for (const consumer of run.consumers.values()) await consumer.settle(Math.max(0, settleDeadline - performance.now()));
   for (const group of run.groups.clients.values()) await group.settle(Math.max(0, settleDeadline - performance.now()));
   const abandoned = run.recorder.abandon("ABANDONED_AFTER_SETTLE");
   await Promise.all([...run.producers.values()].map((producer) => producer.disconnect()));
+  await Promise.all([...run.transactional.values()].map((producer) => producer.close()));
   await Promise.all([...run.consumers.values()].map((consumer) => consumer.close()));
   const drainMs = scenario.finale.groupDrainMs ?? 0;
   // Without a drain the group consumers stop now; with one they stay members through the quiet period.
@@ -188,7 +198,7 @@ async function runFinale(scenario: Scenario, run: { recorder: HistoryRecorder; n
     if (!(await run.admin.waitForLeaders(run.names.physicalTopic(topic.name), topic.partitions, allBrokers))) leaderless.push(topic.name);
   }
   if (drainMs > 0 && run.groups.clients.size > 0) await drainThenStop(scenario, run, drainMs, context);
-  const outcome = await finalRead({
+  const readOptions = {
     kafka: run.harnessKafka,
     admin: run.admin,
     recorder: run.recorder,
@@ -197,7 +207,13 @@ async function runFinale(scenario: Scenario, run: { recorder: HistoryRecorder; n
     attemptMs: bounds.finalReadMs,
     attempts: bounds.harnessAttempts,
     ...(context.signal ? { signal: context.signal } : {}),
-  });
+  };
+  const outcome = await finalRead({ ...readOptions, reader: uncommittedFinalReader });
+  if (run.transactional.size > 0) {
+    // read_committed stops at a transaction still open: its coordinator aborts it after transaction.timeout.ms, and the reader's attempts wait for that.
+    const committed = await finalRead({ ...readOptions, reader: committedFinalReader });
+    log(`kafka: ${scenario.name}: ${committed.records} records read committed${committed.complete ? "" : " (INCOMPLETE)"}`);
+  }
   log(
     `kafka: ${scenario.name}: finale in ${Math.round(performance.now() - finaleStarted)} ms: ${abandoned} operations abandoned, ` +
       `${outcome.records} records read finally${outcome.complete ? "" : " (INCOMPLETE)"}${leaderless.length > 0 ? `, leaderless: ${leaderless.join(", ")}` : ""}`,
@@ -237,6 +253,7 @@ export async function runScenario(scenario: Scenario, context: RunContext): Prom
     throw new ClusterSetupError(`admin client could not connect: ${(error as Error).message}`, { cause: error });
   });
   const producers = new Map<string, ProducerClient>();
+  const transactional = new Map<string, TransactionClient>();
   const consumers = new Map<string, ConsumerClient>();
   const groups: Groups = { clients: new Map(), progress: new GroupProgress() };
   let nemesis: KafkaNemesis | null = null;
@@ -248,7 +265,7 @@ export async function runScenario(scenario: Scenario, context: RunContext): Prom
     // The clock starts with the workload, so step `at` and history time line up as on the engine.
     let clock: RunClock = startRunClock();
     const recorder = new HistoryRecorder({ nowNs: () => clock.nowNs() });
-    await connectClients(scenario, recorder, names, context, { producers, consumers, groups });
+    await connectClients(scenario, recorder, names, context, { producers, transactional, consumers, groups });
     log(`kafka: ${scenario.name}: topics and clients ready in ${Math.round(performance.now() - setupStarted)} ms`);
 
     const runNemesis = new KafkaNemesis({
@@ -269,16 +286,17 @@ export async function runScenario(scenario: Scenario, context: RunContext): Prom
     nemesis = runNemesis;
     clock = startRunClock();
     const workloadStarted = performance.now();
-    faultsDone = runWorkload(scenario, { producers, consumers, groups: groups.clients, nemesis: runNemesis }, clock, context);
+    faultsDone = runWorkload(scenario, { producers, transactional, consumers, groups: groups.clients, nemesis: runNemesis }, clock, context);
     await faultsDone;
     log(`kafka: ${scenario.name}: ${scenario.steps.length} steps in ${Math.round(performance.now() - workloadStarted)} ms`);
 
-    await runFinale(scenario, { recorder, nemesis: runNemesis, admin, harnessKafka, names, clock, producers, consumers, groups }, context);
+    await runFinale(scenario, { recorder, nemesis: runNemesis, admin, harnessKafka, names, clock, producers, transactional, consumers, groups }, context);
     const events = recorder.close();
     log(`kafka: ${scenario.name}: ${events.length} events`);
     return { header: historyHeader(scenario, { target: "kafka", client: kafkajsClient, brokers: cluster.brokerIds, assignments }), events: [...events] };
   } finally {
     await Promise.all([...producers.values()].map((producer) => producer.disconnect()));
+    await Promise.all([...transactional.values()].map((producer) => producer.close()));
     await Promise.all([...consumers.values()].map((consumer) => consumer.close().catch(() => undefined)));
     await Promise.all([...groups.clients.values()].map((group) => group.close().catch(() => undefined)));
     await admin.disconnect();
@@ -323,6 +341,7 @@ async function runWorkload(scenario: Scenario, clients: StepClients, clock: RunC
 
 interface StepClients {
   readonly producers: ReadonlyMap<string, ProducerClient>;
+  readonly transactional: ReadonlyMap<string, TransactionClient>;
   readonly consumers: ReadonlyMap<string, ConsumerClient>;
   readonly groups: ReadonlyMap<string, GroupConsumerClient>;
   readonly nemesis: KafkaNemesis;
@@ -330,6 +349,12 @@ interface StepClients {
 
 /** Issues one send, poll, subscribe, assign or seek; any error here is a harness bug and stops the run. */
 function applyStep(step: Exclude<Step, { op: "fault" }>, clients: StepClients): void {
+  if (step.op === "transaction") {
+    const client = clients.transactional.get(step.client);
+    if (client === undefined) throw new Error(`step transaction: client '${step.client}' is not a transactional producer of the scenario`);
+    client.transaction(step);
+    return;
+  }
   const group = step.op === "send" ? undefined : clients.groups.get(step.client);
   if (group !== undefined) {
     if (step.op === "poll") group.poll();

@@ -6,7 +6,8 @@
  */
 import type { ClientDescription, HistoryHeader, TopicDescription } from "../../model/index.js";
 import type { Scenario } from "../../chaos/scenario.js";
-import { finalReaderConfig, finalReaderProcess } from "./processes.js";
+import { finalCommittedReaderConfig, finalCommittedReaderProcess, finalReaderConfig, finalReaderProcess } from "./processes.js";
+import { isTransactionalProducer } from "../../chaos/validate.js";
 
 export interface HeaderFacts {
   readonly target: "engine" | "kafka";
@@ -30,6 +31,7 @@ export function historyHeader(scenario: Scenario, facts: HeaderFacts): HistoryHe
   const clients: Record<string, ClientDescription> = {};
   for (const client of scenario.clients) clients[client.id] = { role: client.role, config: client.config, ...(client.commitMode === undefined ? {} : { commitMode: client.commitMode }) };
   clients[finalReaderProcess] = { role: "reader", config: finalReaderConfig };
+  if (scenario.clients.some(isTransactionalProducer)) clients[finalCommittedReaderProcess] = { role: "reader", config: finalCommittedReaderConfig };
   return {
     kind: "kafka-harness-history",
     version: 1,

@@ -48,6 +48,8 @@ export function presetScenarioArbitrary(preset: ConfigurationPreset, options: Pr
     maxOperations: options.maxOperations ?? (group === undefined ? 25 : 40),
     pollWeight: options.pollWeight ?? (group === undefined ? 1 : 4),
     ...(group === undefined ? {} : { group, groupFaultKinds: groupKinds }),
+    ...(preset.consumer === undefined ? {} : { consumerConfig: preset.consumer }),
+    ...(preset.transactions === undefined ? {} : { transactions: preset.transactions }),
     intensity: options.intensity ?? 0.5,
     faultKinds: kinds,
     ...(options.singleClientLinks === undefined ? {} : { singleClientLinks: options.singleClientLinks }),

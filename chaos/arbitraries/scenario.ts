@@ -8,9 +8,11 @@ import fc from "fast-check";
 import type { ConfigMap } from "../../model/index.js";
 import type { GroupPreset } from "../presets/groups.js";
 import { groupIds } from "../presets/groups.js";
+import type { TransactionPreset } from "../presets/transactions.js";
+import { transactionalIdOf } from "../presets/transactions.js";
 import type { GroupEpisodeKind } from "./faults.js";
 import type { FaultKind } from "../fault.js";
-import type { ClientSpec, ClusterSpec, Scenario, Step, TopicSpec } from "../scenario.js";
+import type { ClientSpec, ClusterSpec, Scenario, Step, TopicSpec, TransactionSend } from "../scenario.js";
 import { episodeArbitrary, episodeFaults } from "./faults.js";
 import { intensityBounds } from "./intensity.js";
 import { workloadArbitrary, type WorkloadOperation } from "./workload.js";
@@ -40,6 +42,8 @@ export interface ScenarioArbitraryOptions {
   readonly group?: GroupPreset;
   /** Group episode kinds to draw when `group` is set. */
   readonly groupFaultKinds?: readonly GroupEpisodeKind[];
+  /** Transactional producers: their sends are grouped into transaction steps (see chaos/presets/transactions.ts). */
+  readonly transactions?: TransactionPreset;
 }
 
 /** The drained group's budget after the quiet phase (Scenario.finale.groupDrainMs). */
@@ -65,6 +69,7 @@ export interface BuildOptions {
   /** Whether one client's link may be cut alone (default true). */
   readonly singleClientLinks?: boolean;
   readonly group?: GroupPreset;
+  readonly transactions?: TransactionPreset;
 }
 
 const defaultConsumerConfig: ConfigMap = { "isolation.level": "read_uncommitted", "enable.auto.commit": false, "auto.offset.reset": "earliest" };
@@ -72,7 +77,13 @@ const defaultConsumerConfig: ConfigMap = { "isolation.level": "read_uncommitted"
 export function buildScenario(parts: ScenarioParts, options: BuildOptions): Scenario {
   if (parts.producers.length === 0) throw new RangeError("a scenario needs at least one producer");
   const topic = options.topic;
-  const producers: ClientSpec[] = parts.producers.map((config, index) => ({ id: `producer-${index}`, role: "producer", config }));
+  const transactions = options.transactions;
+  const producers: ClientSpec[] = parts.producers.map((config, index) => ({
+    id: `producer-${index}`,
+    role: "producer",
+    config: transactions === undefined ? config : { ...config, "transactional.id": transactionalIdOf(transactions, index) },
+  }));
+  const batches = new TransactionBatches(transactions);
   const group = options.group;
   const consumers: ClientSpec[] = group === undefined ? manualConsumers(parts.consumers, options.consumerConfig) : groupConsumers(parts.consumers, group);
   const clients = [...producers, ...consumers];
@@ -110,7 +121,9 @@ export function buildScenario(parts: ScenarioParts, options: BuildOptions): Scen
       if (producer === undefined) throw new Error("unreachable: producers is not empty");
       const count = sequence.get(producer.id) ?? 0;
       sequence.set(producer.id, count + 1);
-      timed.push({ at: now, op: "send", client: producer.id, topic: topic.name, key: `k${action.key}`, value: `${producer.id}/${count}` });
+      const send = { topic: topic.name, key: `k${action.key}`, value: `${producer.id}/${count}` };
+      if (transactions === undefined) timed.push({ at: now, op: "send", client: producer.id, ...send });
+      else batches.add(producer.id, send, now, timed);
     } else if (action.type === "poll") {
       const index = action.consumer % Math.max(1, consumers.length);
       const consumer = consumers[index];
@@ -125,6 +138,8 @@ export function buildScenario(parts: ScenarioParts, options: BuildOptions): Scen
     }
   }
 
+  batches.flush(now, timed);
+
   // A stable sort keeps the order of steps at equal times: generation order is part of the scenario.
   const steps = timed.map((step, order) => ({ step, order })).sort((a, b) => a.step.at - b.step.at || a.order - b.order).map(({ step }) => step);
   return {
@@ -136,6 +151,41 @@ export function buildScenario(parts: ScenarioParts, options: BuildOptions): Scen
     steps,
     finale: group === undefined || consumers.length === 0 ? { quietMs: options.quietMs } : { quietMs: options.quietMs, groupDrainMs: defaultGroupDrainMs },
   };
+}
+
+/**
+ * Groups a transactional producer's generated sends into transaction steps: a transaction closes at
+ * the send that fills it (`sendsPerTransaction`), the rest close at the end of the workload; every
+ * `abortEvery`-th transaction of a producer aborts. Deterministic in the operations, so shrinking
+ * fewer operations means fewer and smaller transactions.
+ */
+class TransactionBatches {
+  private readonly open = new Map<string, TransactionSend[]>();
+  private readonly ended = new Map<string, number>();
+
+  constructor(private readonly preset: TransactionPreset | undefined) {}
+
+  add(client: string, send: TransactionSend, now: number, steps: Step[]): void {
+    const sends = this.open.get(client) ?? [];
+    sends.push(send);
+    this.open.set(client, sends);
+    if (this.preset !== undefined && sends.length >= this.preset.sendsPerTransaction) this.close(client, now, steps);
+  }
+
+  flush(now: number, steps: Step[]): void {
+    for (const client of [...this.open.keys()]) this.close(client, now, steps);
+  }
+
+  private close(client: string, now: number, steps: Step[]): void {
+    const sends = this.open.get(client);
+    const preset = this.preset;
+    if (sends === undefined || sends.length === 0 || preset === undefined) return;
+    this.open.delete(client);
+    const number = this.ended.get(client) ?? 0;
+    this.ended.set(client, number + 1);
+    const abort = preset.abortEvery > 0 && number % preset.abortEvery === preset.abortEvery - 1;
+    steps.push({ at: now, op: "transaction", client, sends, end: abort ? "abort" : "commit", ...(preset.endAfterMs === 0 ? {} : { endAfterMs: preset.endAfterMs }) });
+  }
 }
 
 function manualConsumers(count: number, config: ConfigMap): ClientSpec[] {
@@ -188,6 +238,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions): fc.Arbitra
     maxEpisodes: intensityBounds(options.intensity ?? 0.5).maxEpisodes,
     singleClientLinks: options.singleClientLinks ?? true,
     ...(options.group === undefined ? {} : { group: options.group }),
+    ...(options.transactions === undefined ? {} : { transactions: options.transactions }),
   };
   return scenarioPartsArbitrary(options).map((parts) => buildScenario(parts, build));
 }
@@ -209,7 +260,7 @@ export function scenarioSize(scenario: Scenario): ScenarioSize {
   const faultSteps = scenario.steps.flatMap((step) => (step.op === "fault" ? [step.fault.kind] : []));
   return {
     steps: scenario.steps.length,
-    sends: scenario.steps.filter((step) => step.op === "send").length,
+    sends: scenario.steps.reduce((count, step) => count + (step.op === "send" ? 1 : step.op === "transaction" ? step.sends.length : 0), 0),
     faults: faultSteps.filter((kind) => !undoing.has(kind)).length,
     faultSteps: faultSteps.length,
     producers: scenario.clients.filter((client) => client.role === "producer").length,
