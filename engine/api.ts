@@ -91,7 +91,8 @@ export interface ReplicaView extends EngineTopicPartition {
   readonly highWatermark: number;
   /** Offsets fsynced to disk (what a power loss keeps). */
   readonly flushedOffset: number;
-  readonly records: readonly EngineRecord[];
+  /** Every offset of the log in order (index = offset); a transaction marker is marked as such. */
+  readonly records: readonly (EngineRecord & { readonly marker?: "commit" | "abort" })[];
   /** The leader epoch cache: (epoch, start offset) pairs. */
   readonly epochs: readonly { readonly epoch: number; readonly startOffset: number }[];
 }

@@ -1,4 +1,4 @@
-import type { CoordinatorObservation, Election, PlantedBug } from "./api.js";
+import type { CoordinatorObservation, Election, PlantedBug, TransactionMarkerObservation } from "./api.js";
 import type { BrokerSettings } from "./broker/settings.js";
 import type { KafkaVersion } from "./config.js";
 import type { Network } from "./network/network.js";
@@ -22,6 +22,8 @@ export interface EngineContext {
   readonly reportElection: (election: Election) => void;
   /** Group coordinators report completed generations and stored offsets (the history's observer events). */
   readonly reportCoordinator: (observation: CoordinatorObservation) => void;
+  /** Partition leaders report every transaction marker they append (the history's observer events). */
+  readonly reportTransactionMarker: (marker: TransactionMarkerObservation) => void;
 }
 
 export function brokerNodeName(brokerId: number): string {

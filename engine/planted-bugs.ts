@@ -111,6 +111,36 @@ export const plantedBugs: readonly PlantedBugDescription[] = [
     does:
       "The coordinator keys committed offsets by topic and partition only, not by group: one group's commits become another group's starting position, so the second group skips records it never read.",
   },
+  {
+    id: "read-committed-returns-aborted",
+    breaks: ["T2"],
+    does:
+      "A read_committed consumer ignores the aborted-transaction list of its fetch answers: it returns the records of aborted transactions as if they had committed (Jepsen's G1a, an aborted read).",
+  },
+  {
+    id: "commit-marker-first-partition-only",
+    breaks: ["T1"],
+    does:
+      "On commit the transaction coordinator writes the commit marker to the transaction's first partition and abort markers to the others, and still reports the commit: read_committed consumers see a torn transaction.",
+  },
+  {
+    id: "last-stable-offset-at-high-watermark",
+    breaks: ["T3"],
+    does:
+      "The leader serves read_committed fetches up to the high watermark instead of the last stable offset: consumers read the records of transactions still open, before their commit (Jepsen's precommitted read), and of transactions that later abort.",
+  },
+  {
+    id: "marker-without-offset",
+    breaks: ["T4"],
+    does:
+      "A partition leader ends a transaction on its marker without appending the marker: the marker takes no offset and the partition's next record sits where the marker should be.",
+  },
+  {
+    id: "no-fencing",
+    breaks: ["T6"],
+    does:
+      "InitProducerId for a known transactional.id keeps the old epoch: the previous producer of the id is not fenced, and its late commit is accepted (a zombie commit).",
+  },
 ];
 
 export function describePlantedBug(id: PlantedBug): PlantedBugDescription {

@@ -24,6 +24,8 @@ import { readConsumerSettings } from "./client/consumer-settings.js";
 import { GroupConsumerClient } from "./group/client/group-consumer.js";
 import { readGroupConsumerSettings } from "./group/client/group-consumer-settings.js";
 import { offsetsTopic } from "./protocol/group-messages.js";
+import { transactionStateTopic } from "./protocol/transaction-messages.js";
+import { TransactionalProducerClient } from "./transaction/client/transactional-producer.js";
 import { ProducerClient } from "./client/producer.js";
 import { readProducerSettings } from "./client/producer-settings.js";
 import { parseKafkaVersion } from "./config.js";
@@ -45,7 +47,7 @@ const maxClients = 10_000;
 
 type NodeEntry =
   | { readonly role: "server"; readonly node: SimulatedNode; readonly disk: Disk; readonly brokerId: number | null; readonly hostsController: boolean; broker: Broker | null; controller: Controller | null }
-  | { readonly role: "client"; readonly node: SimulatedNode; readonly client: ProducerClient | ConsumerClient | GroupConsumerClient | AdminClient };
+  | { readonly role: "client"; readonly node: SimulatedNode; readonly client: ProducerClient | ConsumerClient | GroupConsumerClient | TransactionalProducerClient | AdminClient };
 
 /**
  * The simulated cluster: brokers, a controller, clients, one network and one clock. Every callback
@@ -63,7 +65,7 @@ export class EngineSimulation implements Simulation {
   private readonly coordinatorListeners: ((observation: CoordinatorObservation) => void)[] = [];
   private readonly transactionMarkerListeners: ((marker: TransactionMarkerObservation) => void)[] = [];
   /** Created with the first group consumer (Kafka creates it on the first FindCoordinator). */
-  private offsetsTopicRequested = false;
+  private readonly internalTopicsRequested = new Set<string>();
   private readonly admin: AdminClient;
   private readonly controllerName: string;
   /** Partitions that had an unclean election, and whether any node lost power: both excuse divergence. */
@@ -91,6 +93,9 @@ export class EngineSimulation implements Simulation {
       brokerIds,
       controllerNode: this.controllerName,
       reportElection: (election) => this.onElectionReported(election),
+      reportTransactionMarker: (marker) => {
+        for (const listener of this.transactionMarkerListeners) listener(marker);
+      },
       reportCoordinator: (observation) => {
         for (const listener of this.coordinatorListeners) listener(observation);
       },
@@ -271,8 +276,10 @@ export class EngineSimulation implements Simulation {
     const log = entry.disk.existingLog(topic, partition);
     if (log === undefined) return null;
     const live = entry.node.status !== "down" ? entry.broker?.replica(topic, partition) : undefined;
-    const records: EngineRecord[] = [];
-    for (const batch of log.allBatches()) batch.records.forEach((record, index) => records.push({ topic, partition, offset: batch.baseOffset + index, key: record.key, value: record.value }));
+    const records: (EngineRecord & { marker?: "commit" | "abort" })[] = [];
+    for (const batch of log.allBatches()) {
+      batch.records.forEach((record, index) => records.push({ topic, partition, offset: batch.baseOffset + index, key: record.key, value: record.value, ...(batch.control === undefined ? {} : { marker: batch.control }) }));
+    }
     return {
       topic,
       partition,
@@ -297,6 +304,7 @@ export class EngineSimulation implements Simulation {
   }
 
   producer(id: string, config: EngineConfig): Producer {
+    if (config["transactional.id"] !== undefined) throw new EngineUsageError(`producer ${id}: config "transactional.id" is set; a transactional producer is made with transactionalProducer()`);
     const settings = readProducerSettings(config, this.context.version);
     const node = this.addClient(id);
     const client = new ProducerClient(id, node, this.context, settings);
@@ -333,14 +341,20 @@ export class EngineSimulation implements Simulation {
   }
 
   private ensureOffsetsTopic(): void {
-    if (this.offsetsTopicRequested) return;
-    this.offsetsTopicRequested = true;
-    const settings = this.context.brokerSettings;
-    // Kafka refuses to create it with fewer brokers than offsets.topic.replication.factor; the engine
-    // caps the factor at the cluster size instead, so a one-broker scenario can still have groups.
-    const replicationFactor = Math.min(settings.offsetsTopicReplicationFactor, this.context.brokerIds.length);
-    this.admin.createTopic({ name: offsetsTopic, partitions: settings.offsetsTopicPartitions, replicationFactor, config: {} }, (result) => {
-      if (result.type === "fail") this.traceLog.record(this.nowMs, "simulation", `${offsetsTopic} not created: ${result.error}`);
+    this.ensureInternalTopic(offsetsTopic, this.context.brokerSettings.offsetsTopicPartitions, this.context.brokerSettings.offsetsTopicReplicationFactor);
+  }
+
+  /**
+   * Creates an internal topic (__consumer_offsets, __transaction_state) once, when the first client
+   * needs it, as Kafka's brokers do. Kafka refuses to create it with fewer brokers than its replication
+   * factor; the engine caps the factor at the cluster size instead, so a one-broker scenario still works.
+   */
+  private ensureInternalTopic(topic: string, partitions: number, replicationFactorSetting: number): void {
+    if (this.internalTopicsRequested.has(topic)) return;
+    this.internalTopicsRequested.add(topic);
+    const replicationFactor = Math.min(replicationFactorSetting, this.context.brokerIds.length);
+    this.admin.createTopic({ name: topic, partitions, replicationFactor, config: {} }, (result) => {
+      if (result.type === "fail") this.traceLog.record(this.nowMs, "simulation", `${topic} not created: ${result.error}`);
     });
   }
 
@@ -348,9 +362,30 @@ export class EngineSimulation implements Simulation {
     this.coordinatorListeners.push(listener);
   }
 
-  transactionalProducer(id: string, _config: EngineConfig): TransactionalProducer {
-    // Refused until the transaction coordinator lands (honoured-keys refuses transactional.id before a run).
-    throw new EngineUsageError(`producer ${id}: transactions are not modelled by the engine yet`);
+  transactionalProducer(id: string, config: EngineConfig): TransactionalProducer {
+    if (config["transactional.id"] === undefined) throw new EngineUsageError(`producer ${id}: config "transactional.id" is not set; a producer without it is made with producer()`);
+    const settings = readProducerSettings(config, this.context.version);
+    this.ensureInternalTopic(transactionStateTopic, this.context.brokerSettings.transactionStatePartitions, this.context.brokerSettings.transactionStateReplicationFactor);
+    const existing = this.entries.get(id);
+    if (existing !== undefined) {
+      // A restarted application (after ProducerFencedException or a crash): a new client on the same node.
+      if (existing.role !== "client" || !(existing.client instanceof TransactionalProducerClient) || !existing.client.closed) {
+        throw new Error(`client id: "${id}" is already a node name; use another id (a transactional producer may reuse its id only after it was closed)`);
+      }
+      if (existing.node.status === "down") existing.node.start();
+      const client = new TransactionalProducerClient(id, existing.node, this.context, settings);
+      this.entries.set(id, { role: "client", node: existing.node, client });
+      this.traceLog.record(this.nowMs, id, `transactional producer session starts (${settings.transactionalId ?? ""})`);
+      return client;
+    }
+    const node = this.addClient(id);
+    const client = new TransactionalProducerClient(id, node, this.context, settings);
+    this.entries.set(id, { role: "client", node, client });
+    this.network.attach(node, (_from, message) => {
+      const entry = this.entries.get(id);
+      if (entry?.role === "client" && entry.client instanceof TransactionalProducerClient) entry.client.handle(message);
+    });
+    return client;
   }
 
   onTransactionMarker(listener: (marker: TransactionMarkerObservation) => void): void {

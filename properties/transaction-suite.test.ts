@@ -17,7 +17,7 @@ const finalValues = (history: History, process: string): string[] =>
     .flatMap((event) => ((event.value as PollValue).records ?? []).map((record) => record.value))
     .sort();
 
-describe.skip("the transaction suite on the engine", () => {
+describe("the transaction suite on the engine", () => {
   test("commit, abort, commit across two partitions around a leader kill", async () => {
     const history = await new EngineTarget(createSimulation).run(commitAbort);
     validateHistory(history, "engine.history.jsonl");

@@ -5,7 +5,9 @@ import type { ConsumerFetchResult, Message, MetadataRecord, PartitionRecord, Pro
 import { assert } from "../simulation/assert.js";
 import type { Disk } from "../storage/disk.js";
 import { GroupCoordinator } from "../group/coordinator/coordinator.js";
-import { isGroupRequest, offsetsTopic, type GroupResponse } from "../protocol/group-messages.js";
+import { isGroupRequest, offsetsTopic, type GroupPartition, type GroupResponse } from "../protocol/group-messages.js";
+import { isTransactionRequest, transactionStateTopic } from "../protocol/transaction-messages.js";
+import { TransactionCoordinator } from "../transaction/coordinator/transaction-coordinator.js";
 import { PartitionReplica, type ReplicaHost } from "./partition-replica.js";
 import { readTopicSettings, type TopicSettings } from "./settings.js";
 
@@ -14,6 +16,9 @@ interface TopicMetadata {
   settings: TopicSettings;
   readonly states: PartitionRecord[];
 }
+
+/** How long a marker waits for replication before its coordinator hears a timeout (below the coordinator's request timeout). */
+const markerAppendTimeoutMs = 5_000;
 
 /** How often the broker checks time-based flushes when some topic has flush.ms set. */
 const flushCheckIntervalMs = 100;
@@ -33,6 +38,7 @@ export class Broker implements ReplicaHost {
   private producerIdEnd = 0;
   private readonly cleanStart: boolean;
   private readonly coordinator: GroupCoordinator;
+  private readonly transactionCoordinator: TransactionCoordinator;
 
   constructor(
     readonly brokerId: number,
@@ -48,6 +54,18 @@ export class Broker implements ReplicaHost {
       trace: (text: string) => this.trace(text),
       replica: (topic: string, partition: number) => this.replica(topic, partition),
       offsetsLeaders: () => this.offsetsLeaders(),
+    });
+    this.transactionCoordinator = new TransactionCoordinator({
+      brokerId,
+      context,
+      send: (to, message) => this.send(to, message),
+      timer: (delayMs, action) => this.timer(delayMs, action),
+      trace: (text) => this.trace(text),
+      nextRequestId: () => this.nextRequestId(),
+      replica: (topic, partition) => this.replica(topic, partition),
+      stateLeaders: () => this.leadersOf(transactionStateTopic),
+      leaderOf: (topic, partition) => this.topics.get(topic)?.states[partition]?.leader ?? null,
+      allocateProducerId: () => (this.brokerEpoch < 0 || this.nextProducerId >= this.producerIdEnd ? null : this.nextProducerId++),
     });
     this.cleanStart = disk.cleanShutdown;
     disk.cleanShutdown = false;
@@ -128,13 +146,18 @@ export class Broker implements ReplicaHost {
 
   /** Leaders of the offsets topic's partitions as this broker's metadata has them (null before the topic exists). */
   private offsetsLeaders(): readonly (number | null)[] | null {
-    const metadata = this.topics.get(offsetsTopic);
+    return this.leadersOf(offsetsTopic);
+  }
+
+  private leadersOf(topic: string): readonly (number | null)[] | null {
+    const metadata = this.topics.get(topic);
     if (metadata === undefined) return null;
     return Array.from({ length: metadata.partitions }, (_, partition) => metadata.states[partition]?.leader ?? null);
   }
 
   handle(from: string, message: Message): void {
     if (isGroupRequest(message)) return this.coordinator.handle(from, message);
+    if (isTransactionRequest(message)) return this.transactionCoordinator.handle(from, message);
     switch (message.kind) {
       case "register-response":
         if (this.brokerEpoch < 0) {
@@ -175,6 +198,10 @@ export class Broker implements ReplicaHost {
         return this.onListOffsets(from, message);
       case "offsets-for-leader-epoch":
         return this.onOffsetsForLeaderEpoch(from, message);
+      case "write-transaction-markers":
+        return this.onWriteTransactionMarkers(from, message);
+      case "write-transaction-markers-response":
+        return this.transactionCoordinator.markers.onResponse(message);
       default:
         return;
     }
@@ -217,6 +244,7 @@ export class Broker implements ReplicaHost {
       }
       replica.applyState(state);
       if (state.topic === offsetsTopic) this.coordinator.onOffsetsPartition(replica);
+      if (state.topic === transactionStateTopic) this.transactionCoordinator.onStatePartition(replica);
     }
   }
 
@@ -285,7 +313,7 @@ export class Broker implements ReplicaHost {
     const results: ConsumerFetchResult[] = request.partitions.map((partition) => {
       const replica = this.replica(partition.topic, partition.partition);
       if (replica === undefined) return { topic: partition.topic, partition: partition.partition, error: "NOT_LEADER_OR_FOLLOWER", highWatermark: -1, batches: [] };
-      return replica.readForConsumer(partition, request.maxBytes);
+      return replica.readForConsumer(partition, request.maxBytes, request.readCommitted);
     });
     this.send(from, { kind: "fetch-response", requestId: request.requestId, results });
   }
@@ -298,6 +326,24 @@ export class Broker implements ReplicaHost {
     }
     const offset = request.earliest ? replica.log.startOffset : replica.highWatermark;
     this.send(from, { kind: "list-offsets-response", requestId: request.requestId, error: null, offset });
+  }
+
+  /** WriteTxnMarkers from a transaction coordinator: append each partition's marker (acks=all), answer once all did. */
+  private onWriteTransactionMarkers(from: string, request: Extract<Message, { kind: "write-transaction-markers" }>): void {
+    const results: (GroupPartition & { error: ErrorCode | null })[] = [];
+    let remaining = request.partitions.length;
+    const collect = (partition: GroupPartition, error: ErrorCode | null): void => {
+      results.push({ topic: partition.topic, partition: partition.partition, error });
+      if (--remaining === 0) this.send(from, { kind: "write-transaction-markers-response", requestId: request.requestId, results });
+    };
+    for (const partition of request.partitions) {
+      const replica = this.replica(partition.topic, partition.partition);
+      if (replica === undefined) {
+        collect(partition, "NOT_LEADER_OR_FOLLOWER");
+        continue;
+      }
+      replica.appendMarker(request, markerAppendTimeoutMs, (error) => collect(partition, error));
+    }
   }
 
   private onOffsetsForLeaderEpoch(from: string, request: Extract<Message, { kind: "offsets-for-leader-epoch" }>): void {

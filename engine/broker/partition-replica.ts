@@ -5,6 +5,7 @@ import type { ConsumerFetchPartition, ConsumerFetchResult, Message, PartitionRec
 import { assert } from "../simulation/assert.js";
 import { lastOffsetOf, type PartitionLog, type StoredBatch } from "../storage/partition-log.js";
 import { ProducerStateTable } from "./producer-state.js";
+import { TransactionIndex } from "./transaction-index.js";
 import type { TopicSettings } from "./settings.js";
 
 /** What a partition replica needs from the broker that hosts it. */
@@ -71,6 +72,7 @@ export class PartitionReplica {
   /** Bumped on every role change, so timers of an old role do nothing. */
   private generation = 0;
   private readonly producers = new ProducerStateTable();
+  private readonly transactions = new TransactionIndex();
   private readonly name: string;
 
   constructor(
@@ -84,6 +86,7 @@ export class PartitionReplica {
     this.highWatermark = Math.min(log.highWatermarkCheckpoint, log.logEndOffset);
     if (host.context.bugs.has("truncate-to-high-watermark")) this.truncate(this.highWatermark, "restart at high watermark (planted bug)");
     this.producers.rebuild(log);
+    this.transactions.rebuild(log);
   }
 
   private get bugs(): EngineContext["bugs"] {
@@ -198,9 +201,11 @@ export class PartitionReplica {
         producerEpoch: batch.producerEpoch,
         baseSequence: batch.baseSequence,
         records: batch.records,
+        ...(batch.transactional === true ? { transactional: true } : {}),
       };
       this.log.append(stored);
       this.producers.update(stored);
+      this.transactions.update(stored);
       this.maybeFlush();
       requiredOffset = lastOffsetOf(stored) + 1;
       this.host.trace(`append ${this.name} ${baseOffset}..${requiredOffset - 1} epoch ${this.leaderEpoch} producer ${batch.producerId}:${batch.baseSequence}`);
@@ -217,6 +222,72 @@ export class PartitionReplica {
       pending.done = true;
       result("REQUEST_TIMED_OUT", baseOffset);
     });
+  }
+
+  /**
+   * WriteTxnMarkers for this partition: the coordinator's commit or abort marker of one producer's
+   * transaction, appended as a control batch (it takes an offset, T4) and acknowledged once replicated
+   * (markers are written with acks=all). A marker from an older producer epoch than the partition
+   * knows is refused: it comes from a coordinator that lost the transactional id to a newer one.
+   */
+  appendMarker(
+    marker: { readonly transactionalId: string; readonly producerId: number; readonly producerEpoch: number; readonly commit: boolean },
+    timeoutMs: number,
+    respond: (error: ErrorCode | null) => void,
+  ): void {
+    if (this.role !== "leader") return respond("NOT_LEADER_OR_FOLLOWER");
+    const epochError = this.producers.checkMarker(marker.producerId, marker.producerEpoch);
+    if (epochError !== null) return respond(epochError);
+    const offset = this.log.logEndOffset;
+    const report = (): void =>
+      this.host.context.reportTransactionMarker({
+        topic: this.topic,
+        partition: this.partition,
+        transactionalId: marker.transactionalId,
+        producerId: marker.producerId,
+        epoch: marker.producerEpoch,
+        offset,
+        commit: marker.commit,
+      });
+    if (this.bugs.has("marker-without-offset")) {
+      // The planted bug: the transaction ends here, but nothing takes the marker's offset.
+      this.transactions.applyMarkerWithoutEntry(marker.producerId, marker.commit, offset);
+      this.host.trace(`marker ${this.name} ${marker.commit ? "commit" : "abort"} producer ${marker.producerId} without an offset (planted bug)`);
+      report();
+      return respond(null);
+    }
+    const stored: StoredBatch = {
+      baseOffset: offset,
+      leaderEpoch: this.leaderEpoch,
+      producerId: marker.producerId,
+      producerEpoch: marker.producerEpoch,
+      baseSequence: -1,
+      records: [{ key: null, value: marker.commit ? "COMMIT" : "ABORT" }],
+      control: marker.commit ? "commit" : "abort",
+    };
+    this.log.append(stored);
+    this.producers.update(stored);
+    this.transactions.update(stored);
+    this.maybeFlush();
+    this.host.trace(`marker ${this.name} ${marker.commit ? "commit" : "abort"} at ${offset} producer ${marker.producerId} epoch ${marker.producerEpoch}`);
+    report();
+    this.completeParkedFetches();
+    this.maybeAdvanceHighWatermark();
+    if (this.highWatermark > offset) return respond(null);
+    assert(this.pendingProduces.length < maxPendingProduces, `${this.name}: too many produces waiting for replication`);
+    const pending: PendingProduce = { requiredOffset: offset + 1, baseOffset: offset, respond: (result) => respond(result.error), done: false };
+    this.pendingProduces.push(pending);
+    this.host.timer(timeoutMs, () => {
+      if (pending.done) return;
+      pending.done = true;
+      respond("REQUEST_TIMED_OUT");
+    });
+  }
+
+  /** Where read_committed fetches stop: the oldest open transaction's first offset, at most the high watermark. */
+  get lastStableOffset(): number {
+    const first = this.transactions.firstUnstableOffset();
+    return first === null ? this.highWatermark : Math.min(first, this.highWatermark);
   }
 
   /**
@@ -448,19 +519,28 @@ export class PartitionReplica {
 
   // ---------------------------------------------------------------- leader: consumers
 
-  readForConsumer(request: ConsumerFetchPartition, maxBytes: number): ConsumerFetchResult {
+  /**
+   * A consumer fetch: read_uncommitted up to the high watermark; read_committed up to the last stable
+   * offset (the planted bug last-stable-offset-at-high-watermark serves it to the high watermark too),
+   * with the aborted transactions of the range so the consumer can skip their batches.
+   */
+  readForConsumer(request: ConsumerFetchPartition, maxBytes: number, readCommitted = false): ConsumerFetchResult {
+    const lastStableOffset = this.lastStableOffset;
     const result = (error: ErrorCode | null, batches: readonly StoredBatch[]): ConsumerFetchResult => ({
       topic: this.topic,
       partition: this.partition,
       error,
       highWatermark: this.highWatermark,
+      lastStableOffset,
       batches,
+      ...(readCommitted && batches.length > 0 ? { abortedTransactions: this.transactions.abortedIn(batches[0]!.baseOffset, lastOffsetOf(batches.at(-1)!) + 1) } : {}),
     });
     const epochError = this.checkEpoch(request.currentLeaderEpoch);
     if (epochError !== null) return result(epochError, []);
     if (request.fetchOffset < this.log.startOffset || request.fetchOffset > this.log.logEndOffset) return result("OFFSET_OUT_OF_RANGE", []);
-    const batches = this.log.read(request.fetchOffset, this.highWatermark, maxBytes);
-    if (batches.length > 0) this.host.trace(`serve ${this.name} from ${request.fetchOffset} to ${lastOffsetOf(batches.at(-1)!)} high watermark ${this.highWatermark}`);
+    const upTo = readCommitted && !this.bugs.has("last-stable-offset-at-high-watermark") ? lastStableOffset : this.highWatermark;
+    const batches = this.log.read(request.fetchOffset, upTo, maxBytes);
+    if (batches.length > 0) this.host.trace(`serve ${this.name} from ${request.fetchOffset} to ${lastOffsetOf(batches.at(-1)!)} ${readCommitted ? `last stable offset ${upTo}` : `high watermark ${upTo}`}`);
     return result(null, batches);
   }
 
@@ -522,6 +602,7 @@ export class PartitionReplica {
       }
       this.log.append(batch);
       this.producers.update(batch);
+      this.transactions.update(batch);
     }
     if (response.batches.length > 0) {
       this.maybeFlush();
@@ -557,6 +638,7 @@ export class PartitionReplica {
     assert(this.log.logEndOffset === offset && this.highWatermark <= offset, `${this.name}: after truncating to ${offset} the log ends at ${this.log.logEndOffset}, high watermark ${this.highWatermark}`);
     if (offset < before) {
       this.producers.rebuild(this.log);
+      this.transactions.rebuild(this.log);
       this.host.trace(`truncate ${this.name} ${before} -> ${offset} (${reason})`);
     }
   }

@@ -45,6 +45,12 @@ export class ProducerStateTable {
     return baseSequence === expected ? { type: "append" } : { type: "error", error: "OUT_OF_ORDER_SEQUENCE_NUMBER" };
   }
 
+  /** A transaction marker from an older epoch than the producer's is a fenced coordinator's or producer's. */
+  checkMarker(producerId: number, producerEpoch: number): ErrorCode | null {
+    const entry = this.producers.get(producerId);
+    return entry !== undefined && producerEpoch < entry.epoch ? "INVALID_PRODUCER_EPOCH" : null;
+  }
+
   update(batch: StoredBatch): void {
     if (batch.producerId < 0) return;
     let entry = this.producers.get(batch.producerId);
@@ -52,6 +58,8 @@ export class ProducerStateTable {
       entry = { epoch: batch.producerEpoch, batches: [] };
       this.producers.set(batch.producerId, entry);
     }
+    // A marker carries the epoch (a bumped one fences the producer's older epoch) but no sequences.
+    if (batch.control !== undefined) return;
     entry.batches.push({
       firstSequence: batch.baseSequence,
       lastSequence: batch.baseSequence + batch.records.length - 1,

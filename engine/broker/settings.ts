@@ -26,6 +26,11 @@ export interface BrokerSettings {
   readonly groupInitialRebalanceDelayMs: number;
   readonly groupMinSessionTimeoutMs: number;
   readonly groupMaxSessionTimeoutMs: number;
+  /** The transaction coordinator's settings (engine/transaction/coordinator). */
+  readonly transactionStatePartitions: number;
+  readonly transactionStateReplicationFactor: number;
+  readonly transactionMaxTimeoutMs: number;
+  readonly transactionCleanupIntervalMs: number;
 }
 
 /** Honoured broker keys (engine/honoured-keys.ts); every one is read below. */
@@ -53,6 +58,10 @@ export function readBrokerSettings(config: EngineConfig, version: KafkaVersion):
     groupInitialRebalanceDelayMs: readNumber(config, "group.initial.rebalance.delay.ms", 3_000, { min: 0 }),
     groupMinSessionTimeoutMs: readNumber(config, "group.min.session.timeout.ms", 6_000, { min: 0 }),
     groupMaxSessionTimeoutMs: readNumber(config, "group.max.session.timeout.ms", 1_800_000, { min: 0 }),
+    transactionStatePartitions: readNumber(config, "transaction.state.log.num.partitions", 50, { min: 1, max: 1000 }),
+    transactionStateReplicationFactor: readNumber(config, "transaction.state.log.replication.factor", 3, { min: 1, max: 32767 }),
+    transactionMaxTimeoutMs: readNumber(config, "transaction.max.timeout.ms", 900_000, { min: 1 }),
+    transactionCleanupIntervalMs: readNumber(config, "transaction.abort.timed.out.transaction.cleanup.interval.ms", 10_000, { min: 1 }),
   };
   if (settings.brokerHeartbeatIntervalMs >= settings.brokerSessionTimeoutMs) {
     throw new Error(

@@ -3,6 +3,8 @@ import type { EngineContext } from "../context.js";
 import { brokerNodeName } from "../context.js";
 import type { SimulatedNode } from "../network/node.js";
 import type { ConsumerFetchPartition, ConsumerFetchResult, Message } from "../protocol/messages.js";
+import { isAbortedBatch } from "../protocol/aborted-transactions.js";
+import { lastOffsetOf } from "../storage/partition-log.js";
 import { ClientMetadata } from "./client-metadata.js";
 import type { ConsumerSettings } from "./consumer-settings.js";
 
@@ -315,7 +317,19 @@ export class ConsumerClient implements Consumer {
     }
     let position = requested.fetchOffset;
     let offsetEpoch = asked.offsetEpoch;
+    // read_committed skips aborted transactions' batches (the planted bug read-committed-returns-aborted
+    // does not); markers are never returned to the application. Both still move the position past them.
+    const aborted = this.settings.readCommitted && !this.context.bugs.has("read-committed-returns-aborted") ? (result.abortedTransactions ?? []) : [];
     for (const batch of result.batches) {
+      if (state.records.length >= this.settings.maxPollRecords) break;
+      if (batch.control !== undefined || isAbortedBatch(batch, aborted)) {
+        const end = lastOffsetOf(batch) + 1;
+        if (end > position) {
+          position = end;
+          offsetEpoch = batch.leaderEpoch;
+        }
+        continue;
+      }
       for (let index = 0; index < batch.records.length; index++) {
         const offset = batch.baseOffset + index;
         if (offset < position) continue;

@@ -1,6 +1,6 @@
 import type { EngineConfig } from "../api.js";
 import { honouredKeys } from "../honoured-keys.js";
-import { checkKeys, readBoolean, readChoice, readNumber, versionAtLeast, type KafkaVersion } from "../config.js";
+import { checkKeys, readBoolean, readChoice, readNumber, readText, versionAtLeast, type KafkaVersion } from "../config.js";
 
 export interface ProducerSettings {
   readonly acks: 0 | 1 | -1;
@@ -15,6 +15,9 @@ export interface ProducerSettings {
   readonly maxBlockMs: number;
   readonly metadataMaxAgeMs: number;
   readonly ignoreKeys: boolean;
+  /** Set for a transactional producer (idempotence is then required). */
+  readonly transactionalId: string | null;
+  readonly transactionTimeoutMs: number;
 }
 
 /** Honoured producer keys (engine/honoured-keys.ts); every one is read below or honoured only at its modelled value. */
@@ -33,6 +36,14 @@ export function readProducerSettings(config: EngineConfig, version: KafkaVersion
   const explicitIdempotence = config["enable.idempotence"] !== undefined;
   let idempotence = readBoolean(config, "enable.idempotence", true);
   const conflict = acks !== -1 ? `acks=${acksText}` : retries === 0 ? "retries=0" : maxInFlight > 5 ? `max.in.flight.requests.per.connection=${maxInFlight}` : null;
+  const transactionalId = readText(config, "transactional.id") ?? null;
+  if (transactionalId !== null && transactionalId.length === 0) throw new Error(`producer config "transactional.id": "" is not allowed; use a non-empty id`);
+  if (transactionalId !== null && (!idempotence || conflict !== null)) {
+    throw new Error(`producer config "transactional.id" needs idempotence; it is not allowed with ${conflict ?? "enable.idempotence=false"}`);
+  }
+  if (transactionalId === null && config["transaction.timeout.ms"] !== undefined) {
+    throw new Error(`producer config "transaction.timeout.ms" is not allowed without "transactional.id": only a transactional producer has transactions to time out`);
+  }
   if (idempotence && conflict !== null) {
     if (explicitIdempotence) throw new Error(`producer config "enable.idempotence": true is not allowed with ${conflict}; idempotence needs acks=all, retries > 0 and max.in.flight.requests.per.connection <= 5`);
     idempotence = false;
@@ -56,5 +67,7 @@ export function readProducerSettings(config: EngineConfig, version: KafkaVersion
     maxBlockMs: readNumber(config, "max.block.ms", 60_000, { min: 0 }),
     metadataMaxAgeMs: readNumber(config, "metadata.max.age.ms", 300_000, { min: 0 }),
     ignoreKeys: readBoolean(config, "partitioner.ignore.keys", false),
+    transactionalId,
+    transactionTimeoutMs: readNumber(config, "transaction.timeout.ms", 60_000, { min: 1 }),
   };
 }

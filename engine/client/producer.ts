@@ -12,6 +12,15 @@ import type { ProducerSettings } from "./producer-settings.js";
 
 type Done = (result: SendResult) => void;
 
+/**
+ * What a transactional producer's transaction manager tells the sender: a batch goes out only once its
+ * partition was added to the open transaction (AddPartitionsToTxn), as in the Java client. Asking
+ * about a partition not yet added makes the manager add it, and it wakes the sender when done.
+ */
+export interface TransactionGate {
+  partitionAdded(topic: string, partition: number): boolean;
+}
+
 interface ProducerBatch {
   readonly topic: string;
   readonly partition: number;
@@ -96,6 +105,7 @@ export class ProducerClient implements Producer {
     private readonly node: SimulatedNode,
     private readonly context: EngineContext,
     private readonly settings: ProducerSettings,
+    private readonly transaction?: TransactionGate,
   ) {
     this.metadata = new ClientMetadata(node, context, () => ++this.requestCounter, settings.requestTimeoutMs, settings.retryBackoffMs, () => this.onMetadata());
   }
@@ -256,6 +266,8 @@ export class ProducerClient implements Producer {
 
   private runSender(): void {
     if (this.closed) return;
+    // A transactional producer's id and epoch come from its transaction coordinator (setIdentity).
+    if (this.transaction !== undefined && this.producerId < 0) return;
     if (this.settings.idempotence && (this.producerId < 0 || this.needsNewProducerId)) {
       if (this.needsNewProducerId && this.inFlight.size > 0) return;
       this.initProducerId();
@@ -274,6 +286,7 @@ export class ProducerClient implements Producer {
           continue;
         }
         if (this.mutedPartitions.has(batch.key)) continue;
+        if (this.transaction !== undefined && !this.transaction.partitionAdded(batch.topic, batch.partition)) continue;
         const full = batch.bytes >= this.settings.batchSize || queue.length > 1 || batch.sealed;
         const readyAt = batch.attempts > 0 ? batch.retryAtMs : full ? batch.createdMs : batch.createdMs + this.settings.lingerMs;
         if (readyAt > this.now) {
@@ -343,6 +356,7 @@ export class ProducerClient implements Producer {
         producerEpoch: this.settings.idempotence ? batch.producerEpoch : -1,
         baseSequence: this.settings.idempotence ? batch.baseSequence : -1,
         records: batch.records,
+        ...(this.transaction === undefined ? {} : { transactional: true }),
       })),
     });
     if (this.settings.acks === 0) {
@@ -448,9 +462,39 @@ export class ProducerClient implements Producer {
       return;
     }
     this.context.trace.record(this.now, this.node.name, `give up ${batch.key} sequence ${batch.baseSequence} attempts ${batch.attempts}: ${message ?? error}`);
-    if (this.settings.idempotence && batch.baseSequence >= 0) this.resetProducerId();
+    // A transactional producer does not start over: the transaction must abort (its manager sees the failure).
+    if (this.settings.idempotence && batch.baseSequence >= 0 && this.transaction === undefined) this.resetProducerId();
     const result: SendResult = { type: batch.maybeAppended ? "info" : "fail", error: message ?? error, partition: batch.partition };
     for (const callback of batch.callbacks) callback(result);
+  }
+
+  // ---------------------------------------------------------------- transactions
+
+  /** The transaction coordinator's producer id and epoch (InitProducerId with a transactional.id). */
+  setIdentity(producerId: number, producerEpoch: number): void {
+    assert(this.transaction !== undefined, `${this.id}: setIdentity on a producer without transactions`);
+    this.producerId = producerId;
+    this.producerEpoch = producerEpoch;
+    this.nextSequence.clear();
+    this.windows.clear();
+    this.wake(this.now);
+  }
+
+  /** Lets the sender look at the queues again (a partition was added to the transaction). */
+  wakeNow(): void {
+    this.wake(this.now);
+  }
+
+  /** Fails every send not in flight (a fatal or abortable transaction error): nothing of them was sent, or the outcome is unknown. */
+  failQueued(error: string): void {
+    for (const entry of this.waiting.splice(0, this.waiting.length)) {
+      if (entry.settled) continue;
+      entry.settled = true;
+      entry.done({ type: "fail", error });
+    }
+    for (const queue of this.queues.values()) {
+      for (const batch of queue.splice(0, queue.length)) this.finish(batch, { type: batch.maybeAppended ? "info" : "fail", error, partition: batch.partition });
+    }
   }
 
   // ---------------------------------------------------------------- idempotence

@@ -27,7 +27,11 @@ export type ErrorCode =
   | "REBALANCE_IN_PROGRESS"
   | "INCONSISTENT_GROUP_PROTOCOL"
   | "INVALID_SESSION_TIMEOUT"
-  | "FENCED_INSTANCE_ID";
+  | "FENCED_INSTANCE_ID"
+  | "PRODUCER_FENCED"
+  | "CONCURRENT_TRANSACTIONS"
+  | "INVALID_TXN_STATE"
+  | "INVALID_TRANSACTION_TIMEOUT";
 
 /**
  * Errors that prove the request appended nothing. Anything else after a send (timeouts, leadership
@@ -38,6 +42,8 @@ export function provesNothingAppended(error: ErrorCode): boolean {
     case "NOT_ENOUGH_REPLICAS":
     case "OUT_OF_ORDER_SEQUENCE_NUMBER":
     case "INVALID_PRODUCER_EPOCH":
+    case "PRODUCER_FENCED":
+    case "INVALID_TXN_STATE":
     case "UNKNOWN_PRODUCER_ID":
     case "UNKNOWN_TOPIC_OR_PARTITION":
     case "FENCED_LEADER_EPOCH":

@@ -1,6 +1,7 @@
 import type { StoredBatch, StoredRecord } from "../storage/partition-log.js";
 import type { ErrorCode } from "./errors.js";
 import type { GroupMessage } from "./group-messages.js";
+import type { TransactionMessage } from "./transaction-messages.js";
 
 /** What the controller's metadata log holds (KRaft's records, reduced to what the engine needs). */
 export type MetadataRecord =
@@ -36,6 +37,8 @@ export interface ProduceBatch {
   readonly producerEpoch: number;
   readonly baseSequence: number;
   readonly records: readonly StoredRecord[];
+  /** A transactional producer's batch (its partition was added to the transaction first). */
+  readonly transactional?: boolean;
 }
 
 export interface ProducePartitionResult {
@@ -58,10 +61,22 @@ export interface ConsumerFetchResult {
   readonly error: ErrorCode | null;
   readonly highWatermark: number;
   readonly batches: readonly StoredBatch[];
+  /** The first offset of the first open transaction (the high watermark when none is open). */
+  readonly lastStableOffset?: number;
+  /** read_committed: the aborted transactions that overlap the returned batches (the consumer skips their batches). */
+  readonly abortedTransactions?: readonly AbortedTransaction[];
+}
+
+/** One aborted transaction on a partition: its producer's batches in [firstOffset, markerOffset] are aborted data. */
+export interface AbortedTransaction {
+  readonly producerId: number;
+  readonly firstOffset: number;
+  readonly markerOffset: number;
 }
 
 export type Message =
   | GroupMessage
+  | TransactionMessage
   // broker <-> controller
   | { readonly kind: "register"; readonly brokerId: number; readonly incarnation: number; readonly cleanShutdown: boolean }
   | { readonly kind: "register-response"; readonly brokerEpoch: number; readonly producerIdBlockStart: number }

@@ -16,6 +16,10 @@ export interface StoredBatch {
   readonly producerEpoch: number;
   readonly baseSequence: number;
   readonly records: readonly StoredRecord[];
+  /** Written inside a transaction: invisible to read_committed until its commit marker. */
+  readonly transactional?: boolean;
+  /** A control batch: one transaction marker record, never returned to applications. */
+  readonly control?: "commit" | "abort";
 }
 
 export function lastOffsetOf(batch: StoredBatch): number {

@@ -4,12 +4,13 @@ import { cluster, createTopic, readAll, sendAll } from "./helpers.js";
 import { allIsrDown, crashedLeaderNarrative, leaderCutFromFollowers, staleHighWatermarkFollower } from "./scenarios.js";
 import type { SendResult } from "../index.js";
 
-/** Each planted bug: the correct engine keeps the guarantee in a scenario where the bug breaks it. */
+/** Each planted bug: the correct engine keeps (the transaction bugs' teeth are in transactions.test.ts) the guarantee in a scenario where the bug breaks it. */
 describe("planted bugs have teeth", () => {
   it("every planted bug is documented with the guarantees it breaks", () => {
     expect(plantedBugs.map((bug) => bug.id).sort()).toEqual(
       ["ack-batch-base-offset", "consumer-rewind-on-leader-change", "consumer-skip-on-error", "early-ack", "high-watermark-at-log-end", "ignore-min-insync-replicas", "no-sequence-check", "retry-to-back", "truncate-to-high-watermark", "unclean-election-always", "wrong-key-hash",
-        "assign-without-rebalance", "commit-last-processed", "sync-commit-retried-late", "sticky-forgets-ownership", "accept-stale-commit", "offsets-shared-across-groups"].sort(),
+        "assign-without-rebalance", "commit-last-processed", "sync-commit-retried-late", "sticky-forgets-ownership", "accept-stale-commit", "offsets-shared-across-groups",
+        "read-committed-returns-aborted", "commit-marker-first-partition-only", "last-stable-offset-at-high-watermark", "marker-without-offset", "no-fencing"].sort(),
     );
     for (const bug of plantedBugs) expect(bug.breaks.length).toBeGreaterThan(0);
   });

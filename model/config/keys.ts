@@ -69,6 +69,8 @@ export const brokerKeys: Readonly<Record<string, KeySpec>> = {
   "controller.quorum.election.timeout.ms": { default: 1_000, kind: int(0, integerMax) },
   "offsets.topic.num.partitions": { default: 50, kind: int(1, integerMax) },
   "transaction.state.log.num.partitions": { default: 50, kind: int(1, integerMax) },
+  "transaction.max.timeout.ms": { default: 900_000, kind: int(1, integerMax) },
+  "transaction.abort.timed.out.transaction.cleanup.interval.ms": { default: 10_000, kind: int(1, integerMax) },
   "num.network.threads": { default: 3, kind: int(1, integerMax) },
 };
 
