@@ -19,7 +19,7 @@ import { checkHistory, serializeHistory, validateHistory } from "../../model/ind
 import { createKafkaTarget } from "../../adapters/kafka/index.js";
 import { validateScenario } from "../../run/judge.js";
 import { commitAbort, fencing } from "../../chaos/suites/transaction-suite.js";
-import { transactionEventProblems } from "../support/transaction-expectations.js";
+import { committedAfterFailedSend, transactionEventProblems } from "../support/transaction-expectations.js";
 
 const runDirectory = join("runs", `kafka-transactions-${new Date().toISOString().replace(/[:.]/g, "-")}`);
 let target: Target;
@@ -62,8 +62,15 @@ describe("transactions on real Kafka through kafkajs", () => {
   test("commit, abort, commit across two partitions around a leader kill", async () => {
     const { history } = await run(commitAbort);
     expect(transactionEventProblems(history, { commits: 2, aborts: 1 })).toEqual([]);
-    expect(finalValues(history, "final-committed-reader")).toEqual(["a0", "a1", "a4", "a5", "a6"]);
-    expect(finalValues(history, "final-reader")).toEqual(["a0", "a1", "a2", "a3", "a4", "a5", "a6"]);
+    // kafkajs commits a transaction after one of its sends failed (the leader kill can fail a4's send):
+    // that record may then be missing although the commit succeeded. The Java client would refuse the commit.
+    const failedButCommitted = committedAfterFailedSend(history);
+    const expectedCommitted = ["a0", "a1", "a4", "a5", "a6"].filter((value) => !failedButCommitted.includes(value));
+    const committedRead = finalValues(history, "final-committed-reader");
+    for (const value of expectedCommitted) expect(committedRead).toContain(value);
+    for (const value of committedRead) expect(["a0", "a1", "a4", "a5", "a6"]).toContain(value);
+    const allRead = finalValues(history, "final-reader");
+    for (const value of ["a0", "a1", "a2", "a3", ...expectedCommitted.slice(2)]) expect(allRead).toContain(value);
   });
 
   test("a second instance of the transactional.id fences the first: its commit is refused", async () => {
