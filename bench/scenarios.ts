@@ -63,6 +63,21 @@ export async function benchScenarios(): Promise<void> {
       `${Math.round(groupEvents / groupSeconds)} history events/s; ${(groupRate / (scenarios / seconds)).toFixed(2)}x the producer-only rate above`,
   );
 
+  // Transaction traffic: the transactions preset (commits and aborts, read_committed consumers, broker
+  // faults), measured the same way; the coordinator, markers and committed final read are its cost.
+  const transactionCount = Math.max(10, Math.round(scenarios / 4));
+  const transactionSamples = fc.sample(presetScenarioArbitrary(presetByName("transactions")), { numRuns: transactionCount, seed: 42 });
+  for (const scenario of transactionSamples.slice(0, 3)) await runAndJudge(target, scenario);
+  let transactionEvents = 0;
+  const transactionStarted = performance.now();
+  for (const scenario of transactionSamples) transactionEvents += (await runAndJudge(target, scenario)).history.events.length;
+  const transactionSeconds = (performance.now() - transactionStarted) / 1000;
+  const transactionRate = transactionCount / transactionSeconds;
+  console.log(
+    `engine, transactions: ${transactionCount} transactions scenarios run and judged in ${transactionSeconds.toFixed(2)} s: ${transactionRate.toFixed(1)} scenarios/s, ` +
+      `${Math.round(transactionEvents / transactionSeconds)} history events/s; ${(transactionRate / (scenarios / seconds)).toFixed(2)}x the producer-only rate above`,
+  );
+
   console.log(`planted bugs: median over ${seeds} seeds (search only, no shrinking; budget 2000 scenarios, as the planted-bug tests)`);
   for (const planted of bugCases) {
     const buggy = await createTarget("engine", { plantedBugs: [planted.bug] });

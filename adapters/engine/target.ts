@@ -39,6 +39,8 @@ export type SimulationFactory = (options: SimulationOptions) => Simulation;
 
 /** Kafka's default transaction.timeout.ms: an abandoned transaction is aborted by its coordinator after it. */
 const defaultTransactionTimeoutMs = 60_000;
+/** Kafka's default transaction.abort.timed.out.transaction.cleanup.interval.ms: how often a coordinator looks for them. */
+const defaultCleanupIntervalMs = 10_000;
 
 /** Simulated ms after which every abandoned transaction of the scenario was aborted by its coordinator (its timeout, plus the coordinator's check interval). */
 function transactionSettleMs(scenario: Scenario): number {
@@ -48,7 +50,9 @@ function transactionSettleMs(scenario: Scenario): number {
     const timeout = Number(client.config["transaction.timeout.ms"] ?? defaultTransactionTimeoutMs);
     longest = Math.max(longest, Number.isFinite(timeout) ? timeout : defaultTransactionTimeoutMs);
   }
-  return longest + 10_000;
+  const interval = Number(scenario.cluster.broker["transaction.abort.timed.out.transaction.cleanup.interval.ms"] ?? defaultCleanupIntervalMs);
+  // Two seconds more for the abort's markers to be written and replicated.
+  return longest + (Number.isFinite(interval) ? interval : defaultCleanupIntervalMs) + 2_000;
 }
 
 export class EngineTarget implements Target {

@@ -5,7 +5,24 @@
  * transaction its producer abandoned is aborted by the coordinator within a scenario's finale.
  */
 import type { ConfigMap } from "../../model/index.js";
+import type { ClusterSpec } from "../scenario.js";
 import { maxRetries } from "./clients.js";
+import { threeBrokers } from "./cluster.js";
+
+/**
+ * The brokers of the transaction presets: Kafka's 50 partitions of `__transaction_state` cut to 3
+ * (cheap on the engine, and still more than one coordinator), and timed-out transactions looked for
+ * every second instead of every 10 s, so an abandoned one is aborted within a scenario's finale.
+ */
+export const transactionCluster: ClusterSpec = {
+  ...threeBrokers,
+  broker: {
+    ...threeBrokers.broker,
+    "transaction.state.log.num.partitions": 3,
+    "transaction.state.log.replication.factor": 3,
+    "transaction.abort.timed.out.transaction.cleanup.interval.ms": 1000,
+  },
+};
 
 export interface TransactionPreset {
   /** A producer's transaction closes after this many of its records. */
