@@ -1,6 +1,7 @@
 /**
  * What `compare` runs: the fixed suite (chaos/suites/compare-suite.ts, then the consumer-group
- * scenarios of chaos/suites/group-suite.ts, the same ones the Kafka group suite runs) and saved counterexample files,
+ * scenarios of chaos/suites/group-suite.ts and the transaction scenarios of chaos/suites/transaction-suite.ts, the
+ * same ones the Kafka suites run) and saved counterexample files,
  * selected by name, grouped by cluster shape so the Kafka target starts as few clusters as possible.
  */
 import { readdir } from "node:fs/promises";
@@ -8,12 +9,13 @@ import { join } from "node:path";
 import type { Scenario } from "../../chaos/scenario.js";
 import { compareSuite } from "../../chaos/suites/compare-suite.js";
 import { groupScenarios } from "../../chaos/suites/group-suite.js";
+import { transactionScenarios } from "../../chaos/suites/transaction-suite.js";
 import { CounterexampleError, readCounterexample } from "../counterexample.js";
 import type { CompareEntry } from "./outcome.js";
 
-/** The producer-side suite, then the group scenarios (C1-C8): one list, so `--scenarios` names either. */
+/** The producer-side suite, the group scenarios (C1-C8), then the transaction scenarios (T*): one list, so `--scenarios` names any. */
 export function suiteEntries(): CompareEntry[] {
-  return [...compareSuite, ...groupScenarios].map((scenario) => ({ label: scenario.name, scenario, plantedBugs: [], counterexample: false, expectedWithBugs: [] }));
+  return [...compareSuite, ...groupScenarios, ...transactionScenarios].map((scenario) => ({ label: scenario.name, scenario, plantedBugs: [], counterexample: false, expectedWithBugs: [] }));
 }
 
 /** Every counterexample file of a directory, in name order; a bad file is bad input naming it. */
