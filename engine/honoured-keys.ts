@@ -78,6 +78,7 @@ export const honouredKeys: Readonly<Record<EngineScope, Readonly<Record<string, 
     "retry.backoff.ms": any,
     "poll.timeout.ms": any,
     "group.id": any,
+    "group.instance.id": any,
     "session.timeout.ms": any,
     "heartbeat.interval.ms": any,
     "max.poll.interval.ms": any,
@@ -95,7 +96,6 @@ export const honouredKeys: Readonly<Record<EngineScope, Readonly<Record<string, 
  * get the generic sentence. Grouped by the feature that would model them.
  */
 export const unmodelledBecause: Readonly<Record<string, string>> = {
-  "group.instance.id": "static membership (KIP-345) is not modelled by the engine: its group members are dynamic",
   "transaction.state.log.min.isr": "the engine writes the transaction state log with acks=all under the topic's min.insync.replicas (1 by default)",
   "transaction.two.phase.commit.enable": "KIP-939's two-phase commit is not modelled",
   "cleanup.policy": "retention and compaction are not modelled: the engine never deletes or compacts records",

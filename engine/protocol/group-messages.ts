@@ -25,6 +25,8 @@ export interface JoinMetadata {
 
 export interface JoinedMember extends JoinMetadata {
   readonly member: string;
+  /** group.instance.id of a static member (KIP-345). */
+  readonly instance?: string;
 }
 
 export type GroupMessage =
@@ -37,6 +39,8 @@ export type GroupMessage =
       /** "" for a member joining for the first time. */
       readonly member: string;
       readonly client: string;
+      /** group.instance.id of a static member (KIP-345); absent for a dynamic one. */
+      readonly instance?: string;
       readonly sessionTimeoutMs: number;
       readonly rebalanceTimeoutMs: number;
       /** Assignor names in the member's order of preference. */

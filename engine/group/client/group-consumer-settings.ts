@@ -5,6 +5,8 @@ import { assignorNamesFor, defaultStrategy, type AssignorName } from "../assigno
 /** What a group consumer reads beside the fetch settings of engine/client/consumer-settings.ts (Kafka's names and defaults). */
 export interface GroupConsumerSettings {
   readonly group: string;
+  /** group.instance.id: a static member (KIP-345); null for a dynamic one. */
+  readonly instance: string | null;
   readonly sessionTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
   readonly maxPollIntervalMs: number;
@@ -23,6 +25,7 @@ export function readGroupConsumerSettings(config: EngineConfig): GroupConsumerSe
   const strategy = readText(config, "partition.assignment.strategy");
   const settings: GroupConsumerSettings = {
     group,
+    instance: readText(config, "group.instance.id") ?? null,
     sessionTimeoutMs: readNumber(config, "session.timeout.ms", 45_000, { min: 1 }),
     heartbeatIntervalMs: readNumber(config, "heartbeat.interval.ms", 3_000, { min: 1 }),
     maxPollIntervalMs: readNumber(config, "max.poll.interval.ms", 300_000, { min: 1 }),

@@ -178,6 +178,7 @@ export class Membership {
           group: this.host.settings.group,
           member: this.memberId,
           client: this.host.id,
+          ...(this.host.settings.instance === null ? {} : { instance: this.host.settings.instance }),
           sessionTimeoutMs: this.host.settings.sessionTimeoutMs,
           rebalanceTimeoutMs: this.host.settings.maxPollIntervalMs,
           protocols: this.host.settings.assignors,
@@ -194,7 +195,7 @@ export class Membership {
   private onJoinResponse(response: GroupResponse | null): void {
     if (this.stopped) return;
     if (response === null || response.kind !== "join-group-response") return this.retry("join timed out");
-    if (response.error === "INCONSISTENT_GROUP_PROTOCOL" || response.error === "INVALID_SESSION_TIMEOUT") {
+    if (response.error === "INCONSISTENT_GROUP_PROTOCOL" || response.error === "INVALID_SESSION_TIMEOUT" || response.error === "FENCED_INSTANCE_ID") {
       this.fatal = `${response.error}: the group coordinator refused ${this.host.id}'s JoinGroup`;
       return this.endRound();
     }
@@ -231,6 +232,7 @@ export class Membership {
     if (forgets) this.trace("assign without previous ownership (planted bug sticky-forgets-ownership)");
     const input: AssignorMember[] = members.map((member) => ({
       member: member.member,
+      ...(member.instance === undefined ? {} : { instance: member.instance }),
       topics: member.topics,
       owned: forgets ? [] : member.owned,
       generation: forgets ? -1 : member.ownedGeneration,
@@ -290,7 +292,8 @@ export class Membership {
     if (this.now - this.lastPollMs > settings.maxPollIntervalMs) {
       // The application stopped polling: leave, so the group moves on without this member (KIP-62).
       this.trace(`poll interval exceeded (${this.now - this.lastPollMs} ms > max.poll.interval.ms ${settings.maxPollIntervalMs}): leave group`);
-      if (this.host.link.coordinator !== null) {
+      // A static member does not leave: its instance keeps its place until the session times out (KIP-345).
+      if (this.host.link.coordinator !== null && settings.instance === null) {
         this.host.link.request({ kind: "leave-group", group: settings.group, member: this.memberId, reason: "consumer poll timeout has expired" }, () => undefined);
       }
       this.resetGeneration("poll timeout");
@@ -314,6 +317,8 @@ export class Membership {
           case "ILLEGAL_GENERATION":
           case "UNKNOWN_MEMBER_ID":
             return this.resetGeneration(response.error);
+          case "FENCED_INSTANCE_ID":
+            return this.fence();
           default:
             return;
         }
@@ -321,9 +326,17 @@ export class Membership {
     });
   }
 
-  /** A clean close: LeaveGroup (fire and forget), then nothing more. */
+  /** Another session of this member's group.instance.id took its place: FencedInstanceIdException, fatal (Java). */
+  fence(): void {
+    if (this.fatal !== null) return;
+    this.fatal = `FencedInstanceIdException: ${this.host.id}'s member ${this.memberId} was replaced by a new session of group.instance.id ${this.host.settings.instance ?? ""}`;
+    this.trace(this.fatal);
+    this.heartbeatToken++;
+  }
+
+  /** A clean close: LeaveGroup (fire and forget; not for a static member, KIP-345), then nothing more. */
   leave(): void {
-    if (this.memberId !== "" && this.host.link.coordinator !== null) {
+    if (this.memberId !== "" && this.host.link.coordinator !== null && this.host.settings.instance === null) {
       this.host.link.request({ kind: "leave-group", group: this.host.settings.group, member: this.memberId, reason: "the consumer is being closed" }, () => undefined);
     }
     this.stop();

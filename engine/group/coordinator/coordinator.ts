@@ -263,6 +263,6 @@ function generationObservation(record: GroupMetadataRecord): CoordinatorObservat
     group: record.group,
     generation: record.generation,
     protocol: record.protocol,
-    members: record.members.map((member) => ({ member: member.member, client: member.client, partitions: member.assignment.map((entry) => ({ topic: entry.topic, partition: entry.partition })) })),
+    members: record.members.map((member) => ({ member: member.member, client: member.client, ...(member.instance === undefined ? {} : { instance: member.instance }), partitions: member.assignment.map((entry) => ({ topic: entry.topic, partition: entry.partition })) })),
   };
 }

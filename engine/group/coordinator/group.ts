@@ -27,11 +27,13 @@ export interface JoinAnswer {
 }
 
 /** What the group reads of a JoinGroup request. */
-export type JoinRequest = Pick<Extract<GroupMessage, { kind: "join-group" }>, "member" | "client" | "sessionTimeoutMs" | "rebalanceTimeoutMs" | "protocols" | "metadata">;
+export type JoinRequest = Pick<Extract<GroupMessage, { kind: "join-group" }>, "member" | "client" | "instance" | "sessionTimeoutMs" | "rebalanceTimeoutMs" | "protocols" | "metadata">;
 
 interface Member {
   readonly id: string;
   readonly client: string;
+  /** group.instance.id of a static member: it keeps its place across restarts (KIP-345). */
+  readonly instance: string | null;
   sessionTimeoutMs: number;
   rebalanceTimeoutMs: number;
   protocols: readonly string[];
@@ -65,6 +67,8 @@ export interface GroupHost {
 
 /** Bounds: members per group (a runaway join loop fails loudly instead of growing forever). */
 const maxMembers = 1000;
+/** Bounds: member ids replaced by a static member's restart, remembered to answer FENCED_INSTANCE_ID. */
+const maxFencedMembers = 1000;
 
 export class Group {
   state: GroupState = "empty";
@@ -72,6 +76,8 @@ export class Group {
   protocol: string | null = null;
   leader: string | null = null;
   private readonly members = new Map<string, Member>();
+  /** Member ids a static member's new session replaced: their requests get FENCED_INSTANCE_ID. */
+  private readonly fenced = new Set<string>();
   /** Bumped at every rebalance so timers and appends of an earlier one do nothing. */
   private round = 0;
   private initialDelayDone = true;
@@ -110,11 +116,15 @@ export class Group {
     if (others.length > 0 && !request.protocols.some((protocol) => others.every((member) => member.protocols.includes(protocol)))) return refuse("INCONSISTENT_GROUP_PROTOCOL");
     let member: Member | undefined;
     let isNew = false;
+    if (this.fenced.has(request.member)) return refuse("FENCED_INSTANCE_ID");
+    const staticMember = request.member === "" && request.instance !== undefined ? [...this.members.values()].find((candidate) => candidate.instance === request.instance) : undefined;
+    if (staticMember !== undefined) return this.rejoinStatic(staticMember, request, answer);
     if (request.member === "") {
       assert(this.members.size < maxMembers, `group ${this.id}: more than ${maxMembers} members`);
       member = {
         id: this.host.newMemberId(request.client),
         client: request.client,
+        instance: request.instance ?? null,
         sessionTimeoutMs: request.sessionTimeoutMs,
         rebalanceTimeoutMs: request.rebalanceTimeoutMs,
         protocols: request.protocols,
@@ -143,6 +153,52 @@ export class Group {
   }
 
   /**
+   * A static member's new session (KIP-345): it takes the place of its instance's member under a new
+   * member id, and the old id is fenced (FENCED_INSTANCE_ID), so the crashed or frozen session cannot
+   * act any more. In a stable group with an unchanged subscription nothing is rebalanced: the new id is
+   * persisted and the member gets the generation and assignment it had. Otherwise it joins the
+   * rebalance like any returning member.
+   */
+  private rejoinStatic(previous: Member, request: JoinRequest, answer: (answer: JoinAnswer) => void): void {
+    const member: Member = {
+      ...previous,
+      id: this.host.newMemberId(request.client),
+      client: request.client,
+      sessionTimeoutMs: request.sessionTimeoutMs,
+      rebalanceTimeoutMs: request.rebalanceTimeoutMs,
+      protocols: request.protocols,
+      metadata: request.metadata,
+      join: null,
+      sync: null,
+      lastSeenMs: this.host.nowMs,
+    };
+    this.members.delete(previous.id);
+    assert(this.fenced.size < maxFencedMembers, `group ${this.id}: more than ${maxFencedMembers} fenced static members`);
+    this.fenced.add(previous.id);
+    this.members.set(member.id, member);
+    if (this.leader === previous.id) this.leader = member.id;
+    this.trace(`static member ${member.instance ?? ""}: ${member.id} replaces ${previous.id}`);
+    // The old session's open calls end: it is fenced.
+    previous.join?.({ error: "FENCED_INSTANCE_ID", generation: -1, protocol: "", leader: "", member: previous.id, members: [] });
+    previous.sync?.("FENCED_INSTANCE_ID", []);
+    const unchanged = sameTopics(previous.metadata.topics, request.metadata.topics) && previous.protocols.join() === request.protocols.join();
+    if (this.state !== "stable" || !unchanged) {
+      member.join = answer;
+      if (this.state === "preparing") this.tryCompleteJoin();
+      else this.prepareRebalance(`static member ${member.id} rejoins with a changed subscription`);
+      return;
+    }
+    const round = this.round;
+    this.host.append([this.metadataRecord()], (error) => {
+      if (error !== null || !this.host.alive()) return answer({ error: error ?? "NOT_COORDINATOR", generation: -1, protocol: "", leader: "", member: "", members: [] });
+      if (this.round !== round || this.members.get(member.id) !== member) return answer({ error: "REBALANCE_IN_PROGRESS", generation: -1, protocol: "", leader: "", member: member.id, members: [] });
+      this.touch(member);
+      // A leader gets the members so its assignor sees the real group; SyncGroup in a stable group returns the kept assignment.
+      answer({ error: null, generation: this.generation, protocol: this.protocol ?? "", leader: this.leader ?? "", member: member.id, members: member.id === this.leader ? this.joinedMembers() : [] });
+    });
+  }
+
+  /**
    * Planted bug assign-without-rebalance: a newcomer to a stable group is answered at once in the
    * current generation and given the partitions the assignor would give it, while the others keep theirs.
    */
@@ -154,7 +210,7 @@ export class Group {
   }
 
   private joinedMembers(): JoinedMember[] {
-    return [...this.members.values()].map((member) => ({ member: member.id, ...member.metadata }));
+    return [...this.members.values()].map((member) => ({ member: member.id, ...(member.instance === null ? {} : { instance: member.instance }), ...member.metadata }));
   }
 
   private prepareRebalance(reason: string): void {
@@ -246,6 +302,7 @@ export class Group {
     const members: StoredMember[] = [...this.members.values()].map((member) => ({
       member: member.id,
       client: member.client,
+      ...(member.instance === null ? {} : { instance: member.instance }),
       sessionTimeoutMs: member.sessionTimeoutMs,
       rebalanceTimeoutMs: member.rebalanceTimeoutMs,
       protocols: member.protocols,
@@ -258,6 +315,7 @@ export class Group {
   // ---------------------------------------------------------------- SyncGroup
 
   sync(memberId: string, generation: number, assignments: readonly { member: string; partitions: readonly GroupPartition[] }[], answer: (error: ErrorCode | null, partitions: readonly GroupPartition[]) => void): void {
+    if (this.fenced.has(memberId)) return answer("FENCED_INSTANCE_ID", []);
     const member = this.members.get(memberId);
     if (member === undefined) return answer("UNKNOWN_MEMBER_ID", []);
     if (this.host.bugs.assignWithoutRebalance && this.state === "stable" && generation === this.generation && assignments.length > 0) {
@@ -307,6 +365,7 @@ export class Group {
   // ---------------------------------------------------------------- Heartbeat, LeaveGroup, sessions
 
   heartbeat(memberId: string, generation: number): ErrorCode | null {
+    if (this.fenced.has(memberId)) return "FENCED_INSTANCE_ID";
     const member = this.members.get(memberId);
     if (member === undefined) return "UNKNOWN_MEMBER_ID";
     if (generation !== this.generation) return "ILLEGAL_GENERATION";
@@ -315,6 +374,7 @@ export class Group {
   }
 
   leave(memberId: string, reason: string): ErrorCode | null {
+    if (this.fenced.has(memberId)) return "FENCED_INSTANCE_ID";
     const member = this.members.get(memberId);
     if (member === undefined) return "UNKNOWN_MEMBER_ID";
     this.remove(member, `leaves (${reason})`);
@@ -353,6 +413,7 @@ export class Group {
       // A commit from outside the group protocol (assign() plus commit): only to a group with no members.
       if (this.members.size > 0) return answer("UNKNOWN_MEMBER_ID");
     } else if (!this.host.bugs.acceptStaleCommit) {
+      if (this.fenced.has(memberId)) return answer("FENCED_INSTANCE_ID");
       const member = this.members.get(memberId);
       if (member === undefined) return answer("UNKNOWN_MEMBER_ID");
       if (generation !== this.generation) return answer("ILLEGAL_GENERATION");
@@ -389,10 +450,15 @@ function memberFrom(stored: StoredMember): Omit<Member, "lastSeenMs" | "join" | 
   return {
     id: stored.member,
     client: stored.client,
+    instance: stored.instance ?? null,
     sessionTimeoutMs: stored.sessionTimeoutMs,
     rebalanceTimeoutMs: stored.rebalanceTimeoutMs,
     protocols: stored.protocols,
     metadata: { topics: stored.topics, owned: stored.owned, ownedGeneration: stored.ownedGeneration },
     assignment: stored.assignment,
   };
+}
+
+function sameTopics(left: readonly string[], right: readonly string[]): boolean {
+  return left.length === right.length && [...left].sort().join("\u0000") === [...right].sort().join("\u0000");
 }

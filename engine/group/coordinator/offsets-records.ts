@@ -10,6 +10,7 @@ import type { GroupPartition, JoinMetadata } from "../../protocol/group-messages
 export interface StoredMember extends JoinMetadata {
   readonly member: string;
   readonly client: string;
+  readonly instance?: string;
   readonly sessionTimeoutMs: number;
   readonly rebalanceTimeoutMs: number;
   readonly protocols: readonly string[];
