@@ -1,6 +1,6 @@
 /**
  * The guarantee catalogue of docs/guarantees.md as data: stable ids, names, families, and whether
- * the checker judges them yet (transactions and log management come next).
+ * the checker judges them yet (T5 and log management come next).
  */
 import type { GuaranteeId } from "./verdict.js";
 
@@ -31,12 +31,12 @@ export const guaranteeCatalogue: readonly GuaranteeEntry[] = [
   entry("O2", "key to partition", "ordering", true),
   entry("O3", "per-key order", "ordering", true),
   entry("O4", "no total order", "ordering", true),
-  entry("T1", "atomicity", "transactions", false),
-  entry("T2", "aborted invisible", "transactions", false),
-  entry("T3", "last stable offset", "transactions", false),
-  entry("T4", "markers", "transactions", false),
+  entry("T1", "atomicity", "transactions", true),
+  entry("T2", "aborted invisible", "transactions", true),
+  entry("T3", "last stable offset", "transactions", true),
+  entry("T4", "markers", "transactions", true),
   entry("T5", "exactly-once processing", "transactions", false),
-  entry("T6", "fencing", "transactions", false),
+  entry("T6", "fencing", "transactions", true),
   entry("C1", "exclusive", "groups", true),
   entry("C2", "coverage", "groups", true),
   entry("C3", "committed offset", "groups", true),

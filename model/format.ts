@@ -8,6 +8,7 @@ import type { Anomaly, GuaranteeVerdict, Verdict, VerdictOutcome } from "./verdi
 import { catalogueEntry } from "./catalogue.js";
 import { formatTable, tableWidth, wrap } from "./table.js";
 import { noGroupReason } from "./checker/groups/group-verdict.js";
+import { noTransactionReason } from "./checker/transactions/transaction-verdict.js";
 
 const shownPerGuarantee = 5;
 
@@ -58,9 +59,12 @@ function idRanges(ids: readonly string[]): string {
   return ranges.join(", ");
 }
 
-/** A guarantee of a family no client of the history belongs to (no consumer group): folded into one line. */
+/** Reasons that say no client of the history belongs to the family (no consumer group, no transactional producer). */
+const absentReasons: readonly string[] = [noGroupReason, noTransactionReason];
+
+/** A guarantee of a family no client of the history belongs to: folded into one line per family. */
 function absentFamily(guarantee: GuaranteeVerdict): boolean {
-  return guarantee.status === "not-promised" && guarantee.reason === noGroupReason && (guarantee.counts.violations ?? 0) + (guarantee.counts.allowed ?? 0) === 0;
+  return guarantee.status === "not-promised" && absentReasons.includes(guarantee.reason) && (guarantee.counts.violations ?? 0) + (guarantee.counts.allowed ?? 0) === 0;
 }
 
 export function formatVerdictTable(verdict: Verdict): string {
@@ -78,7 +82,10 @@ export function formatVerdictTable(verdict: Verdict): string {
     return [[guarantee.id], [catalogueEntry(guarantee.id).name], [statusWords[guarantee.status]], [String(guarantee.counts.violations ?? 0)], [String(guarantee.counts.allowed ?? 0)], [implied === "" ? detail : `${detail}; ${implied}`]];
   });
   const lines: string[] = [formatTable(["id", "guarantee", "status", "violations", "allowed", "evidence, or why not"], rows)];
-  if (absent.length > 0) lines.push(`not promised: ${idRanges(absent.map((guarantee) => guarantee.id))} (${noGroupReason})`);
+  for (const reason of absentReasons) {
+    const ids = absent.filter((guarantee) => guarantee.reason === reason).map((guarantee) => guarantee.id);
+    if (ids.length > 0) lines.push(`not promised: ${idRanges(ids)} (${reason})`);
+  }
   if (notChecked.length > 0) {
     const families = [...new Set(notChecked.map((guarantee) => catalogueEntry(guarantee.id).family))];
     lines.push(`not checked: ${idRanges(notChecked.map((guarantee) => guarantee.id))} (${families.join(", ")}: not judged by the model yet)`);

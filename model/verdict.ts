@@ -55,7 +55,22 @@ export type AnomalyKind =
   | "read-then-lost"
   | "ack-offset-mismatch"
   | "phantom-read"
+  /** T2 (Jepsen's G1a): a poll returned a record of an aborted transaction (allowed under read_uncommitted). */
   | "aborted-read"
+  /** T3: a poll returned a record before its transaction's commit was invoked, or of one that never invoked it (allowed under read_uncommitted). */
+  | "precommitted-read"
+  /** T1: a committed transaction some of whose records the final committed reads hold and others, read past, not. */
+  | "torn-transaction"
+  /** Client defect (T1): a transaction committed ok after one of its own sends completed fail or info. */
+  | "commit-after-failed-send"
+  /** T6: a producer session fenced by a later txn-init of its transactional id committed. */
+  | "zombie-commit"
+  /** T6: a read_committed poll returned a record of a fenced session's transaction. */
+  | "zombie-write"
+  /** T4: a data record read at an offset where a transaction marker was appended. */
+  | "record-at-marker"
+  /** T4: no offset left between two consecutive transactions' records of one partition for the first one's marker. */
+  | "missing-marker-offset"
   | "poll-skip"
   | "nonmonotonic-poll"
   | "refused-write-appended"

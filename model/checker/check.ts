@@ -15,13 +15,14 @@ import { judgeRecords } from "./judge-records.js";
 import { judgeConsumerOrder, judgeSendOrder } from "./judge-order.js";
 import { buildVerdict } from "./verdict-builder.js";
 import { judgeGroups } from "./groups/judge-groups.js";
+import { judgeTransactions } from "./transactions/judge-transactions.js";
 import type { CheckerExtension, ExtensionPromise } from "./extension.js";
 import type { GuaranteeId } from "../verdict.js";
 
 export interface CheckOptions {
   /** Named in bad-input errors; `<memory>` by default. */
   readonly file?: string;
-  /** Checkers for the T*, C* and L* families (see extension.ts). */
+  /** Checkers for the families still to come (T5, L*; see extension.ts). */
   readonly extensions?: readonly CheckerExtension[];
 }
 
@@ -53,6 +54,7 @@ export function checkHistory(history: History, options: CheckOptions = {}): Verd
   judgeSendOrder(judging);
   judgeConsumerOrder(judging);
   judging.groups = judgeGroups(judging);
+  judging.transactions = judgeTransactions(judging);
   const extended = new Map<GuaranteeId, ExtensionPromise>();
   for (const extension of extensions) {
     for (const [id, promise] of extension.finish(state)) {

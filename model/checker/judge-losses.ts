@@ -19,6 +19,7 @@ import type { Explanation, Window } from "./explain.js";
 import { formatTime } from "./fault-timeline.js";
 import { SendStatus, type PartitionState, type SendRecord } from "./records.js";
 import { configurationWords, promisedBy, type Judging } from "./judging.js";
+import { skippedLegitimately } from "./transactions/committed-skips.js";
 
 /** Survivors looked at above a lost record: the one that proves a hole sits close above it. */
 const maxSurvivorsScanned = 256;
@@ -171,6 +172,8 @@ function judgeGapLosses(judging: Judging, survivors: SurvivorIndex): void {
       if (offset >= skip.to) break;
       const send = state.sendOfCode(partition.offsets.get(offset));
       if (send === null || send.readCount > 0 || send.status !== SendStatus.Ok || reported.has(send.id)) continue;
+      // A read_committed consumer passes over records of transactions that did not commit: not lost.
+      if (skippedLegitimately(judging, skip.process, skip.partitionId, offset)) continue;
       reported.add(send.id);
       emitLoss(judging, send, "lost-write", state.table.timeOf(skip.index), survivors);
     }

@@ -3,7 +3,8 @@
  * their offsets (nonmonotonic-send: D3 for an idempotent producer, else O3; key-reorder: O3; each
  * reported once per record that landed late, the later sends below it counted in
  * `belowSameLateSend`), and each
- * consumer's reads of a partition in offset order (O1: poll-skip over a known record, nonmonotonic-poll).
+ * consumer's reads of a partition in offset order (O1: poll-skip over a known record, nonmonotonic-poll;
+ * a read_committed consumer's jump over records of transactions that did not commit is no skip).
  * Only offsets of one partition are ever compared: nothing is promised across partitions (O4).
  */
 import type { GuaranteeId } from "../verdict.js";
@@ -11,6 +12,10 @@ import { isPromised } from "./records.js";
 import { configurationWords, type Judging } from "./judging.js";
 import { firstAtLeast } from "./judge-losses.js";
 import { explainUncleanOrPowerLoss } from "./explain.js";
+import { skippedLegitimately } from "./transactions/committed-skips.js";
+
+/** Known offsets looked at inside one gap for the first a consumer should have returned. */
+const maxOffsetsScannedPerSkip = 10_000;
 
 interface KeyOrder {
   /** The send with the highest offset so far for the key, and where it sits. */
@@ -150,8 +155,16 @@ export function judgeConsumerOrder(judging: Judging): void {
   }
   for (const skip of state.consumers.skips) {
     const sorted = judging.sortedOffsets(skip.partitionId);
-    const skipped = sorted[firstAtLeast(sorted, skip.from)];
-    if (skipped === undefined || skipped >= skip.to) continue;
+    // A read_committed consumer jumps over aborted records and markers: the skip is over the first other one.
+    let skipped: number | undefined;
+    for (let position = firstAtLeast(sorted, skip.from), scanned = 0; position < sorted.length && scanned < maxOffsetsScannedPerSkip; position++, scanned++) {
+      const offset = sorted[position] as number;
+      if (offset >= skip.to) break;
+      if (skippedLegitimately(judging, skip.process, skip.partitionId, offset)) continue;
+      skipped = offset;
+      break;
+    }
+    if (skipped === undefined) continue;
     const partition = state.partitionOf(skip.partitionId);
     const topic = state.topicsByIndex[partition.topicIndex];
     const window = { after: skip.previousTime, before: state.table.timeOf(skip.index) };

@@ -9,6 +9,8 @@ import type { PartitionState, RuleSet, SendRecord } from "./records.js";
 import { RootCauses } from "./root-causes.js";
 import type { CheckerState } from "./state.js";
 import type { GroupJudging } from "./groups/group-judging.js";
+import { TransactionModel } from "./transactions/transaction-model.js";
+import type { TransactionJudging } from "./transactions/transaction-judging.js";
 
 export interface LossCounts {
   written: number;
@@ -47,12 +49,17 @@ export class Judging {
   readBeforeFinal = 0;
   /** The consumer-group judges' model and evidence (null without group consumers). */
   groups: GroupJudging | null = null;
+  /** Transactions reconstructed from the history (null without a transactional producer): O1 and gap losses consult it too. */
+  readonly transactionModel: TransactionModel | null;
+  /** The transaction judges' evidence (null without a transactional producer). */
+  transactions: TransactionJudging | null = null;
   /** Per partition id: when a fault or leader change last began (-1 none), computed once. */
   private readonly lastDisturbance: number[];
   private readonly offsetCache = new Map<number, number[]>();
 
   constructor(readonly state: CheckerState) {
     this.roots = new RootCauses(state.anomalies);
+    this.transactionModel = TransactionModel.of(state);
     this.evidence = state.ruleSets.map(() => ({ judged: 0, disturbed: 0, read: 0, ackRead: 0, refusedJudged: 0, orderPairs: 0 }));
     this.lastDisturbance = state.partitions.map((partition, partitionId) => state.faults.latestDisturbance(partitionId, partition.replicas));
   }

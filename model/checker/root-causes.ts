@@ -19,7 +19,6 @@ const rankOfKind: Readonly<Record<AnomalyKind, number>> = {
   "wrong-topic": 1,
   "wrong-key": 1,
   "refused-write-appended": 2,
-  "aborted-read": 2,
   // A record read and then lost points at the high watermark (reads stay below it): the more specific
   // cause, so it comes before the loss of the same record.
   "read-then-lost": 3,
@@ -50,10 +49,34 @@ const rankOfKind: Readonly<Record<AnomalyKind, number>> = {
   "offset-regression": 17,
   "skipped-record": 18,
   "duplicate-processing": 18,
+  // Transactions (checker/transactions/), judged last: the client's commit after a failed send and a
+  // fenced session's commit first (what read_committed readers then see follows from them), then what
+  // polls returned, committed transactions against the final committed reads, markers' offsets.
+  "commit-after-failed-send": 19,
+  "zombie-commit": 19,
+  "zombie-write": 20,
+  "aborted-read": 21,
+  // A record of an aborted transaction read early is an aborted read first.
+  "precommitted-read": 22,
+  "torn-transaction": 23,
+  "record-at-marker": 24,
+  "missing-marker-offset": 24,
 };
 
-export function rankOf(kind: AnomalyKind): number {
+/** Anomaly kinds the transaction rules share with the core, ranked with the transaction rules there. */
+const transactionRankOfKind: Partial<Record<AnomalyKind, number>> = { "lost-write": 23 };
+
+/**
+ * The rank of an anomaly of `kind` under `guarantee`: a committed transaction's `lost-write` (T1)
+ * ranks with the transaction rules, after the core's losses it may follow from.
+ */
+export function rankOf(kind: AnomalyKind, guarantee?: GuaranteeId | "client"): number {
+  if (guarantee !== undefined && guarantee.startsWith("T")) return transactionRankOfKind[kind] ?? rankOfKind[kind];
   return rankOfKind[kind];
+}
+
+function rankOfAnomaly(anomaly: Anomaly): number {
+  return rankOf(anomaly.kind, anomaly.guarantee);
 }
 
 /** Client defects kept in full (counts stay exact). */
@@ -81,7 +104,7 @@ export class RootCauses {
    * leader change implies D8): counted there as implied by whichever root is charged.
    */
   emit(anomaly: Anomaly, subjects: readonly string[], alsoImplies: readonly GuaranteeId[] = []): void {
-    const rank = rankOf(anomaly.kind);
+    const rank = rankOfAnomaly(anomaly);
     // The invariant the whole scheme rests on: causes are emitted before their consequences.
     if (rank < this.lastRank) throw new Error(`anomaly ${anomaly.kind} (rank ${rank}) emitted after rank ${this.lastRank}`);
     this.lastRank = rank;
@@ -111,7 +134,7 @@ export class RootCauses {
 
   /** A client library's defect: reported apart from Kafka's violations, and the root of what follows. */
   emitClientDefect(defect: ClientDefect, subjects: readonly string[]): void {
-    if (this.lastRank > rankOf(defect.kind)) throw new Error("client defects are judged first");
+    if (this.lastRank > rankOfAnomaly(defect)) throw new Error("client defects are judged first");
     this.clientDefectCount++;
     const implies: GuaranteeId[] = [];
     const reported: ClientDefect = { ...defect, implies };
@@ -123,9 +146,9 @@ export class RootCauses {
     let best: Root | null = null;
     for (const subject of subjects) {
       const root = this.rootBySubject.get(subject);
-      if (root === undefined || rankOf(root.anomaly.kind) >= rank) continue;
+      if (root === undefined || rankOfAnomaly(root.anomaly) >= rank) continue;
       if (root.anomaly.allowed && !allowed) continue;
-      if (best === null || rankOf(root.anomaly.kind) < rankOf(best.anomaly.kind)) best = root;
+      if (best === null || rankOfAnomaly(root.anomaly) < rankOfAnomaly(best.anomaly)) best = root;
     }
     return best;
   }

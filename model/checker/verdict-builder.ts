@@ -3,7 +3,8 @@
  * `violated` if one of its own anomalies is not allowed; `not-promised` if no configuration in the
  * history promises it; `holds` if promised and its rule was applied to something; `inconclusive` if
  * promised and it was not; `not-checked` for the families still to come. O4 is a non-promise. The group
- * guarantees (C*) are promised by the header's group consumers and judged on the group rules' evidence.
+ * guarantees (C*) are promised by the header's group consumers and judged on the group rules' evidence;
+ * the transaction guarantees (T1-T4, T6) by its transactional producers and readers, on the transaction rules'.
  */
 import type { GuaranteeId, GuaranteeVerdict, ImpliedCount, Verdict, VerdictOutcome } from "../verdict.js";
 import { guaranteeCatalogue } from "../catalogue.js";
@@ -14,6 +15,7 @@ import type { Judging } from "./judging.js";
 import type { ExtensionPromise } from "./extension.js";
 import { evidenceFor } from "./evidence.js";
 import { groupEvidenceFor, groupGuarantees, groupPromises } from "./groups/group-verdict.js";
+import { transactionEvidenceFor, transactionGuarantees, transactionPromises } from "./transactions/transaction-verdict.js";
 
 /** Guarantees about reads and the log itself: promised by every configuration. */
 const everyConfiguration = new Set<GuaranteeId>(["D6", "D9", "O1"]);
@@ -68,6 +70,7 @@ export function buildVerdict(judging: Judging, extended: ReadonlyMap<GuaranteeId
   const state = judging.state;
   const configured = configuredPromises(state);
   const grouped = groupPromises(state.history.header);
+  const transactional = transactionPromises(state.history.header);
   const guarantees: GuaranteeVerdict[] = guaranteeCatalogue.map((entry) => {
     const log = state.anomalies.of(entry.id);
     const counts: Record<string, number> = { violations: log.violations, allowed: log.allowed };
@@ -89,6 +92,14 @@ export function buildVerdict(judging: Judging, extended: ReadonlyMap<GuaranteeId
       const evidence = groupEvidenceFor(judging, entry.id);
       counts.evidence = evidence.count;
       counts.promisedConsumers = promise.consumers;
+      const status = log.violations > 0 ? "violated" : !promise.promised ? "not-promised" : evidence.count > 0 ? "holds" : "inconclusive";
+      return { id: entry.id, status, reason: promise.reason, anomalies: [...log.kept], counts, evidence: evidence.text, implied };
+    }
+    if (transactionGuarantees.has(entry.id)) {
+      const promise = transactional.get(entry.id) ?? { promised: false, reason: "" };
+      const evidence = transactionEvidenceFor(judging.transactions, entry.id);
+      counts.evidence = evidence.count;
+      counts.promisedRecords = promise.promised ? state.ruleSets.filter((rules) => rules.producer.transactionalId !== null).reduce((total, rules) => total + rules.sends, 0) : 0;
       const status = log.violations > 0 ? "violated" : !promise.promised ? "not-promised" : evidence.count > 0 ? "holds" : "inconclusive";
       return { id: entry.id, status, reason: promise.reason, anomalies: [...log.kept], counts, evidence: evidence.text, implied };
     }

@@ -66,14 +66,37 @@ export function promiseTable(producer: EffectiveProducer, topic: EffectiveTopic,
   table.set("O3", ordered ? yes(producer.idempotence ? "idempotence keeps per-partition order" : producer.maxInFlight === 1 ? "max.in.flight.requests.per.connection=1" : "retries=0: nothing is retried out of order") : no(`max.in.flight=${producer.maxInFlight}, retries>0, no idempotence: retries may reorder`));
   table.set("O4", no("a non-promise: Kafka orders nothing across partitions, and no rule of this model compares offsets of different partitions"));
 
-  const transactional = producer.transactionalId !== null;
-  for (const id of ["T1", "T2", "T3", "T4", "T5", "T6"] as const) {
-    table.set(id, transactional ? yes(`transactional.id=${producer.transactionalId}`) : no("no transactional.id"));
-  }
+  for (const [id, promise] of transactionPromiseTable(producer, consumer)) table.set(id, promise);
   for (const [id, promise] of groupPromiseTable(consumer)) table.set(id, promise);
   table.set("L1", topic.cleanupPolicy.includes("delete") ? yes(`cleanup.policy=${topic.cleanupPolicy}`) : no(`cleanup.policy=${topic.cleanupPolicy}`));
   table.set("L2", topic.cleanupPolicy.includes("compact") ? yes(`cleanup.policy=${topic.cleanupPolicy}`) : no(`cleanup.policy=${topic.cleanupPolicy}`));
   table.set("L3", yes("partitions can be added, never removed"));
+  return table;
+}
+
+/**
+ * T1-T6 for a producer and the reader of its records: a transactional producer is promised markers
+ * (T4), fencing (T6) and, with a consumer-transform-producer loop, T5; atomicity (T1), aborted records
+ * unseen (T2) and nothing past the last stable offset (T3) are promises to a read_committed reader. A
+ * read_uncommitted one (Kafka's default) returns records of open and aborted transactions: what it
+ * observes there is allowed behaviour.
+ */
+export function transactionPromiseTable(producer: EffectiveProducer, consumer: EffectiveConsumer | null): ReadonlyMap<GuaranteeId, GuaranteePromise> {
+  const table = new Map<GuaranteeId, GuaranteePromise>();
+  const id = producer.transactionalId;
+  if (id === null) {
+    for (const guarantee of ["T1", "T2", "T3", "T4", "T5", "T6"] as const) table.set(guarantee, no("no transactional.id"));
+    return table;
+  }
+  const transactional = `transactional.id=${id}`;
+  const committed = consumer?.isolationLevel === "read_committed";
+  const reader = consumer === null ? "no reader" : `isolation.level=${consumer.isolationLevel}`;
+  table.set("T1", committed ? yes(`${transactional}, isolation.level=read_committed: a committed transaction is visible whole`) : no(`${transactional}, ${reader}: atomicity is promised to read_committed readers`));
+  table.set("T2", committed ? yes(`${transactional}, isolation.level=read_committed: records of aborted transactions are never returned`) : no(`${transactional}, ${reader}: read_uncommitted returns aborted records`));
+  table.set("T3", committed ? yes(`${transactional}, isolation.level=read_committed: nothing past the last stable offset is returned`) : no(`${transactional}, ${reader}: read_uncommitted reads past the last stable offset`));
+  table.set("T4", yes(`${transactional}: every transaction's marker takes an offset of each of its partitions`));
+  table.set("T5", yes(transactional));
+  table.set("T6", yes(`${transactional}: a producer session fenced by a later txn-init of its id cannot commit`));
   return table;
 }
 

@@ -40,7 +40,8 @@ describe("verdict", () => {
     const table = formatVerdictTable(checkHistory(builder.build()));
     expect(table).toMatch(/^D2 +\| at-least-once +\| VIOLATED +\| 1 /m);
     // The families not judged yet take one line, not a row each.
-    expect(table).toContain("not checked: T1-T6, L1-L3");
+    expect(table).toContain("not checked: T5, L1-L3");
+    expect(table).toContain("not promised: T1-T4, T6 (no transactional producer in the history)");
     // A family no client belongs to (no consumer group) takes one line too.
     expect(table).toContain("not promised: C1-C8 (no consumer group in the history)");
     expect(table).not.toMatch(/^C1 /m);
