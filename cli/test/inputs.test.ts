@@ -31,12 +31,12 @@ async function run(argv: string[]): Promise<{ code: number; error: string }> {
 }
 
 describe("keys the engine does not model", () => {
-  test("transactional.id and num.network.threads are refused on the engine with a reason, not a stack", async () => {
+  test("buffer.memory and num.network.threads are refused on the engine with a reason, not a stack", async () => {
     const out = await scratch();
-    const transactional = await run(["verify", "--config", "durable,transactional.id=t1", "--out", out]);
-    expect(transactional.code).toBe(ExitCode.badInput);
-    expect(transactional.error).toContain('client producer-0: transactional.id="t1": not modelled by the engine (transactions are not modelled');
-    expect(transactional.error).not.toMatch(/\n\s+at /);
+    const memory = await run(["verify", "--config", "durable,buffer.memory=33554432", "--out", out]);
+    expect(memory.code).toBe(ExitCode.badInput);
+    expect(memory.error).toContain("client producer-0: buffer.memory=33554432: not modelled by the engine (producer memory is not bounded in the engine)");
+    expect(memory.error).not.toMatch(/\n\s+at /);
     const threads = await run(["verify", "--config", "durable,num.network.threads=3", "--out", out]);
     expect(threads.code).toBe(ExitCode.badInput);
     expect(threads.error).toContain("broker: num.network.threads=3: not modelled by the engine");

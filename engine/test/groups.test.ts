@@ -154,9 +154,45 @@ describe("engine consumer groups", () => {
     expect(run()).toBe(run());
   });
 
+  test("a static member (group.instance.id) restarted within its session keeps its partitions without a rebalance; the old session is fenced", () => {
+    const { simulation, produce } = setup();
+    produce(8);
+    const calls: RebalanceCall[] = [];
+    const staticMember = (id: string) => ({ ...member(), "group.instance.id": id });
+    const first = simulation.groupConsumer("c1", staticMember("i1"));
+    const second = simulation.groupConsumer("c2", staticMember("i2"));
+    first.subscribe(["events"], (call) => calls.push(call));
+    second.subscribe(["events"], (call) => calls.push(call));
+    for (let round = 0; round < 6; round++) {
+      poll(simulation, first);
+      poll(simulation, second);
+    }
+    const generation = first.identity().generation;
+    const before = calls.filter((call) => call.type === "assigned" && call.member === first.identity().member).at(-1)!;
+    // c1's process freezes: its replacement (same instance id) starts before the session times out.
+    simulation.pause("c1");
+    const restarted = simulation.groupConsumer("c1-restarted", staticMember("i1"));
+    const restartedCalls: RebalanceCall[] = [];
+    restarted.subscribe(["events"], (call) => restartedCalls.push(call));
+    for (let round = 0; round < 4; round++) {
+      poll(simulation, restarted);
+      poll(simulation, second);
+    }
+    expect(restarted.identity().generation).toBe(generation);
+    expect(second.identity().generation).toBe(generation);
+    const after = restartedCalls.filter((call) => call.type === "assigned").at(-1)!;
+    expect(after.partitions).toEqual(before.partitions);
+    // The frozen session wakes up a zombie: the coordinator refuses it as fenced.
+    simulation.resume("c1");
+    let result: CommitResult | undefined;
+    first.commitSync([{ topic: "events", partition: before.partitions[0]!.partition, offset: 0 }], (outcome) => (result = outcome));
+    simulation.runUntilCondition(() => result !== undefined, 30_000);
+    expect(result?.type).toBe("fail");
+    expect(simulation.trace()).toMatch(/static member i1: .* replaces /);
+  });
+
   test("what the engine does not model is refused with the reason", () => {
     const { simulation } = setup();
-    expect(() => simulation.groupConsumer("c1", { ...member(), "group.instance.id": "i1" })).toThrow(/group\.instance\.id.*static membership/);
     expect(() => simulation.groupConsumer("c2", { ...member(), "group.protocol": "consumer" })).toThrow(/group\.protocol.*not modelled/);
     expect(() => simulation.consumer("c3", { "group.id": "g" })).toThrow(/groupConsumer/);
   });
