@@ -13,6 +13,7 @@
 import type { TransactionJudging } from "./transaction-judging.js";
 import type { Transaction } from "./transaction-model.js";
 import { SendStatus } from "../records.js";
+import { firstAtLeast } from "../judge-losses.js";
 
 export function judgeMarkers(judging: TransactionJudging): void {
   judgeObservedMarkers(judging);
@@ -69,18 +70,6 @@ function endedOk(transaction: Transaction): boolean {
   return transaction.endType === "ok";
 }
 
-/** Index of the first element >= value in an ascending array. */
-function lowerBound(sorted: readonly number[], value: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((sorted[middle] as number) < value) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
-
 function judgeMarkerGaps(judging: TransactionJudging): void {
   const model = judging.model;
   const state = judging.judging.state;
@@ -114,7 +103,7 @@ function judgeMarkerGaps(judging: TransactionJudging): void {
       judging.evidence.markerGaps++;
       const x = before.last;
       const y = span.first;
-      const dataInside = lowerBound(offsets, y) - lowerBound(offsets, x + 1);
+      const dataInside = firstAtLeast(offsets, y) - firstAtLeast(offsets, x + 1);
       if (y > x && dataInside < y - x - 1) continue;
       const partition = state.partitionOf(partitionId);
       judging.emit(
